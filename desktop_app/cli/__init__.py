@@ -1,0 +1,1 @@
+"""The ``aftersales`` command: the GUI by default, one subcommand per job."""

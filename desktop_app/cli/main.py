@@ -1,0 +1,180 @@
+"""Entry point of ``aftersales``. Results go to stdout (JSON where asked); progress,
+warnings and logs go to stderr; bad input exits non-zero with a one-line reason."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop_app import __version__
+from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, resolve_db_url
+
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help=f"SQLAlchemy database URL (default: ${DB_ENV_VAR}, else SQLite in the user data folder)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more to stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aftersales",
+        description="AfterSales Assist (售后助手). With no subcommand, opens the agent workstation.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common(parser)
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=f"UI language (default: ${LANG_ENV_VAR} or zh)")
+    parser.add_argument("--agent", default=None, help="the agent's display name (default: the OS user name)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the agent workstation (the default)")
+    _common(gui)
+    gui.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    gui.add_argument("--agent", default=argparse.SUPPRESS)
+
+    imp = sub.add_parser("import", help="import a CSV, XLSX or JSONL ticket export")
+    _common(imp)
+    imp.add_argument("path", type=Path)
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="map a column to a ticket field (external_id, customer, channel, created_at, text, order_id, "
+        "product, status, assignee, messages); repeatable",
+    )
+    imp.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    db = sub.add_parser("db", help="database maintenance")
+    _common(db)
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
+    db_sub.add_parser("seed-demo", help="add the demo tickets if the database is empty")
+
+    bench = sub.add_parser("bench", help="measure speed")
+    bench_sub = bench.add_subparsers(dest="bench_target", metavar="TARGET", required=True)
+    queue = bench_sub.add_parser("queue", help="open/sort/filter/page times of a large queue")
+    queue.add_argument("--rows", type=int, default=100_000)
+    queue.add_argument("--repeat", type=int, default=7)
+    queue.add_argument("--json", action="store_true")
+    return parser
+
+
+def _open_database(url: str):  # type: ignore[no-untyped-def]
+    from desktop_app.store.database import Database, DatabaseError
+
+    try:
+        return Database.open(url)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from desktop_app.services.importing import ImportFileError, ImportProgress, ImportService
+
+    db = _open_database(resolve_db_url(getattr(args, "db", None)))
+    bar = tqdm(total=100, unit="%", file=sys.stderr, disable=args.no_progress or None, desc=args.path.name,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+
+    def on_progress(progress: ImportProgress) -> None:
+        bar.n = round(progress.fraction * 100)
+        bar.set_postfix_str(f"{progress.rows_read} rows, {progress.imported} imported", refresh=True)
+
+    try:
+        report = ImportService(db).import_file(args.path, args.map, progress=on_progress)
+    except ImportFileError as exc:
+        raise CliError(f"{args.path}: {exc}") from exc
+    finally:
+        bar.close()
+        db.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(f"imported {report.imported}, already present {report.already_present}, skipped {report.skipped}")
+        for error in report.errors:
+            print(f"  line {error.line}: {error.reason}")
+    return 0
+
+
+def _run_db(args: argparse.Namespace) -> int:
+    from desktop_app.services.seed import seed_demo_if_empty
+
+    db = _open_database(resolve_db_url(getattr(args, "db", None)))
+    try:
+        if args.db_command == "upgrade":
+            print(f"{db.url}: schema is up to date")
+        elif args.db_command == "seed-demo":
+            print(f"added {seed_demo_if_empty(db)} demo tickets")
+    finally:
+        db.close()
+    return 0
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    from desktop_app.services.queue_bench import run_queue_bench
+
+    if args.rows < 1 or args.repeat < 1:
+        raise CliError("--rows and --repeat must be positive")
+    print(f"building a {args.rows}-ticket database …", file=sys.stderr)
+    timings = run_queue_bench(args.rows, args.repeat)
+    if args.json:
+        payload = {
+            "rows": args.rows,
+            "timings": [
+                {"operation": t.operation, "median_ms": round(t.median_ms, 2), "max_ms": round(t.max_ms, 2),
+                 "runs": t.runs}
+                for t in timings
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(f"queue of {args.rows} tickets, {args.repeat} runs each (median / worst, ms)")
+        for t in timings:
+            print(f"  {t.operation:<46} {t.median_ms:8.1f} {t.max_ms:8.1f}")
+    return 0
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from desktop_app.ui.app import run_gui
+
+    return run_gui(
+        db_url=resolve_db_url(getattr(args, "db", None)),
+        lang=getattr(args, "lang", None),
+        agent=getattr(args, "agent", None),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    handlers = {"import": _run_import, "db": _run_db, "bench": _run_bench}
+    try:
+        return handlers.get(args.command or "gui", _run_gui)(args)
+    except CliError as exc:
+        print(f"aftersales: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("aftersales: interrupted", file=sys.stderr)
+        return 130

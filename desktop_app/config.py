@@ -1,0 +1,35 @@
+"""Where the app keeps its data, and how a database is chosen.
+
+Order of precedence for the database: ``--db URL`` on the command line, then the
+``AFTERSALES_DB`` environment variable, then a SQLite file in the user data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_NAME = "AfterSalesAssist"
+DB_ENV_VAR = "AFTERSALES_DB"
+DATA_DIR_ENV_VAR = "AFTERSALES_DATA_DIR"
+LANG_ENV_VAR = "AFTERSALES_LANG"
+
+RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+
+
+def data_dir() -> Path:
+    """The per-user folder for the database and logs (overridable for tests and kiosks)."""
+    override = os.environ.get(DATA_DIR_ENV_VAR)
+    path = Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'aftersales.db'}"
+
+
+def resolve_db_url(cli_value: str | None) -> str:
+    return cli_value or os.environ.get(DB_ENV_VAR) or default_db_url()

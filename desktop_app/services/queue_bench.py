@@ -1,0 +1,126 @@
+"""`aftersales bench queue`: how fast the queue opens, sorts, filters and pages at scale.
+
+Builds a throw-away SQLite database of synthetic tickets (same schema, same indexes as
+the app's), then times each queue operation through ``QueueService`` several times and
+reports the median and the worst run, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from desktop_app.domain import INTENTS, SENTIMENTS, TicketStatus
+from desktop_app.services.queue import QueueService
+from desktop_app.store.clock import utcnow
+from desktop_app.store.database import Database
+from desktop_app.store.records import QueueFilter, QueueSort
+from desktop_app.store.schema import Message, Ticket
+
+_PHRASES = (
+    "我的快递怎么还没到", "申请退货退款", "尺码不合适想换一个", "收到的商品少了一件", "屏幕坏了能保修吗",
+    "帮我取消订单", "发票抬头开错了", "这个能和旧款通用吗", "优惠券用不了", "你们客服态度太差了我要投诉",
+    "退款什么时候到账", "地址填错了帮我改一下", "物流三天没更新了", "价格降了能保价吗", "谢谢，速度很快",
+)
+_CHANNELS = ("淘宝", "天猫", "京东", "拼多多", "抖音")
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    operation: str
+    median_ms: float
+    max_ms: float
+    runs: int
+
+
+def build_bench_database(path: Path, rows: int, seed: int = 7) -> None:
+    """Fill ``path`` with ``rows`` synthetic tickets, one customer message each."""
+    rng = random.Random(seed)
+    db = Database.open(f"sqlite:///{path}")
+    now = utcnow()
+    intents, sentiments, statuses = list(INTENTS), list(SENTIMENTS), [s.value for s in TicketStatus]
+    chunk = 10_000
+    with db.engine.begin() as connection:
+        for start in range(0, rows, chunk):
+            tickets, messages = [], []
+            for number in range(start, min(start + chunk, rows)):
+                created = now - timedelta(minutes=rng.randint(1, 60 * 24 * 30))
+                status = rng.choice(statuses)
+                sentiment = rng.choices(sentiments, weights=(15, 80, 5))[0]
+                text = "，".join(rng.sample(_PHRASES, 2)) + f"，订单{number:08d}"
+                tickets.append(
+                    {
+                        "id": number + 1, "external_id": f"BENCH-{number:07d}", "customer": f"买家{rng.randint(1, 40000)}",
+                        "channel": rng.choice(_CHANNELS), "order_id": f"{rng.randint(10**17, 10**18 - 1)}",
+                        "product": "", "text": text, "status": status,
+                        "assignee": rng.choice((None, "客服小美", "客服阿杰", "客服小周")),
+                        "intent": rng.choice(intents), "intent_score": rng.random(), "sentiment": sentiment,
+                        "sentiment_score": rng.random(), "flagged": sentiment == "negative" and rng.random() < 0.7,
+                        "created_at": created, "updated_at": created,
+                        "waiting_since": created if status in ("new", "open") else None, "version": 1,
+                    }
+                )
+                messages.append({"ticket_id": number + 1, "role": "customer", "author": "", "text": text,
+                                 "created_at": created})
+            connection.execute(Ticket.__table__.insert(), tickets)
+            connection.execute(Message.__table__.insert(), messages)
+    db.refresh_statistics()  # as the importer does after a bulk import
+    db.close()
+
+
+def _time(operation: Callable[[], object], repeat: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        operation()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), max(samples)
+
+
+def run_queue_bench(rows: int = 100_000, repeat: int = 7, workdir: Path | None = None) -> list[Timing]:
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        path = Path(tmp) / "bench.db"
+        build_bench_database(path, rows)
+        url = f"sqlite:///{path}"
+
+        def open_queue() -> None:
+            db = Database.open(url)
+            QueueService(db).page()
+            db.close()
+
+        db = Database.open(url)
+        queue = QueueService(db)
+        known_total = queue.page().total
+        last_page = (rows - 1) // 200
+        operations: dict[str, Callable[[], object]] = {
+            "open (connect + migrate check + first page)": open_queue,
+            "first page, default sort (longest waiting)": lambda: queue.page(),
+            "sort by customer": lambda: queue.page(sort=QueueSort("customer")),
+            "sort by updated, newest first": lambda: queue.page(sort=QueueSort("updated", descending=True)),
+            "sort by intent": lambda: queue.page(sort=QueueSort("intent")),
+            "filter status = new": lambda: queue.page(QueueFilter(statuses=("new",))),
+            "filter intent = logistics": lambda: queue.page(QueueFilter(intent="logistics")),
+            "filter flagged": lambda: queue.page(QueueFilter(flagged=True)),
+            "filter unhandled + negative": lambda: queue.page(
+                QueueFilter(statuses=("new", "open"), sentiment="negative")
+            ),
+            "text search 退款": lambda: queue.page(QueueFilter(search="退款")),
+            "text search order number (rare)": lambda: queue.page(QueueFilter(search="00012345")),
+            "page 2": lambda: queue.page(page_index=1, total=known_total),
+            "middle page": lambda: queue.page(page_index=last_page // 2, total=known_total),
+            "last page": lambda: queue.page(page_index=last_page, total=known_total),
+            "next unhandled ticket": lambda: queue.next_unhandled("客服小美"),
+        }
+        timings = []
+        for name, operation in operations.items():
+            operation()  # warm the page cache once, as an open app would have
+            median, worst = _time(operation, repeat)
+            timings.append(Timing(name, median, worst, repeat))
+        db.close()
+    return timings

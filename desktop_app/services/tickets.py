@@ -1,0 +1,79 @@
+"""Working one ticket: read it with its draft, change status or assignee, send a reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop_app.domain import MessageRole, TicketStatus
+from desktop_app.store.clock import utcnow
+from desktop_app.store.database import Database
+from desktop_app.store.drafts import DraftRecord, DraftRepository
+from desktop_app.store.records import MessageRecord, TicketDetail
+from desktop_app.store.tickets import StaleTicketError, TicketNotFound, TicketRepository
+
+__all__ = ["OpenedTicket", "StaleTicketError", "TicketNotFound", "TicketService", "EmptyReplyError"]
+
+
+class EmptyReplyError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedTicket:
+    ticket: TicketDetail
+    draft: DraftRecord | None
+
+
+class TicketService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def open(self, ticket_id: int, agent: str) -> OpenedTicket:
+        """The ticket, its conversation and this agent's saved draft (restored after a crash)."""
+        with self.db.session() as session:
+            ticket = TicketRepository(session).detail(ticket_id)
+            draft = DraftRepository(session).get(ticket_id, agent)
+        return OpenedTicket(ticket, draft)
+
+    def set_status(self, ticket_id: int, status: TicketStatus, expected_version: int) -> TicketDetail:
+        values: dict[str, object] = {"status": status.value}
+        with self.db.session() as session:
+            repo = TicketRepository(session)
+            if not status.needs_agent:
+                values["waiting_since"] = None
+            elif repo.detail(ticket_id).waiting_since is None:
+                values["waiting_since"] = utcnow()
+            repo.update_versioned(ticket_id, expected_version, **values)
+            return repo.detail(ticket_id)
+
+    def assign(self, ticket_id: int, assignee: str | None, expected_version: int) -> TicketDetail:
+        with self.db.session() as session:
+            repo = TicketRepository(session)
+            repo.update_versioned(ticket_id, expected_version, assignee=assignee or None)
+            return repo.detail(ticket_id)
+
+    def send_reply(self, ticket_id: int, agent: str, body: str, expected_version: int) -> TicketDetail:
+        """Store the reply as an agent message, hand the ball to the customer, drop the draft.
+
+        All in one transaction: if the ticket changed meanwhile nothing is written and the
+        draft stays, so the agent's text is never lost.
+        """
+        text = body.strip()
+        if not text:
+            raise EmptyReplyError("the reply is empty")
+        now = utcnow()
+        with self.db.session() as session:
+            repo = TicketRepository(session)
+            current = repo.detail(ticket_id)
+            repo.update_versioned(
+                ticket_id,
+                expected_version,
+                status=TicketStatus.WAITING_CUSTOMER.value,
+                waiting_since=None,
+                assignee=current.assignee or agent,
+                updated_at=now,
+            )
+            repo.add_message(ticket_id, MessageRecord(MessageRole.AGENT.value, text, now, agent))
+            DraftRepository(session).delete(ticket_id, agent)
+            session.flush()
+            return repo.detail(ticket_id)

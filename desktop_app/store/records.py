@@ -1,0 +1,100 @@
+"""Plain data passed between the store and the layers above (no ORM objects leak out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """What the queue shows; empty fields mean "any"."""
+
+    statuses: tuple[str, ...] = ()
+    intent: str | None = None
+    sentiment: str | None = None
+    flagged: bool | None = None
+    assignee: str | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSort:
+    column: str = "waiting"
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    id: int
+    external_id: str
+    customer: str
+    channel: str
+    text: str
+    intent: str | None
+    sentiment: str | None
+    flagged: bool
+    status: str
+    assignee: str | None
+    waiting_since: datetime | None
+    updated_at: datetime
+    version: int
+
+    @property
+    def first_line(self) -> str:
+        return self.text.strip().splitlines()[0] if self.text.strip() else ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    role: str
+    text: str
+    created_at: datetime
+    author: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """A validated ticket ready to insert (from an import or the demo seed)."""
+
+    external_id: str
+    text: str
+    created_at: datetime
+    customer: str = ""
+    channel: str = ""
+    order_id: str = ""
+    product: str = ""
+    status: str = "new"
+    assignee: str | None = None
+    messages: tuple[MessageRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    id: int
+    external_id: str
+    customer: str
+    channel: str
+    order_id: str
+    product: str
+    text: str
+    status: str
+    assignee: str | None
+    intent: str | None
+    intent_score: float | None
+    sentiment: str | None
+    sentiment_score: float | None
+    flagged: bool
+    created_at: datetime
+    updated_at: datetime
+    waiting_since: datetime | None
+    version: int
+    messages: list[MessageRecord] = field(default_factory=list)

@@ -1,0 +1,131 @@
+"""The tables. Times are stored as naive UTC; the UI converts to local time for display.
+
+``tickets`` denormalises the current intent/sentiment/flag so that the queue can sort
+and filter on them in SQL; ``ticket_tags`` keeps every tagging with its model and score,
+and ``feedback`` the agents' corrections (training data for the next fine-tune).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    customer: Mapped[str] = mapped_column(String(200), default="")
+    channel: Mapped[str] = mapped_column(String(50), default="")
+    order_id: Mapped[str] = mapped_column(String(100), default="")
+    product: Mapped[str] = mapped_column(String(500), default="")
+    # The customer's first message, kept verbatim; the queue shows its first line.
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30), default="new")
+    assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    intent: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    intent_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sentiment: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    sentiment_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Set while the customer waits for us (last message is theirs); NULL otherwise.
+    waiting_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Optimistic concurrency: every update must name the version it read.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # Sort indexes match the ORDER BY of store.tickets._ordered (empty values last).
+    __table_args__ = (
+        Index("ix_tickets_status_waiting", "status", "waiting_since"),
+        Index("ix_tickets_created_at", "created_at"),
+        Index("ix_tickets_updated_at", "updated_at"),
+        Index("ix_tickets_flagged", "flagged"),
+        Index("ix_tickets_customer", "customer"),
+        Index("ix_tickets_channel", "channel"),
+        Index("ix_tickets_status", "status"),
+    )
+
+
+for _name in ("waiting_since", "intent", "sentiment", "assignee"):
+    _column = getattr(Ticket, _name)
+    Index(f"ix_tickets_sort_{_name}", _column.is_(None), _column)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    author: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TicketTag(Base):
+    __tablename__ = "ticket_tags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    task: Mapped[str] = mapped_column(String(20))  # "intent" or "sentiment"
+    label: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)
+    model: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Draft(Base):
+    """The reply an agent is writing; one per ticket and author, overwritten by autosave."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    # What the generator proposed, kept so that (generated, sent) pairs become training data.
+    generated: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("ticket_id", "author", name="uq_drafts_ticket_author"),)
+
+
+class Feedback(Base):
+    """An agent's correction of a model tag."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    task: Mapped[str] = mapped_column(String(20))
+    model_label: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    corrected_label: Mapped[str] = mapped_column(String(40))
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

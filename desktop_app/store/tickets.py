@@ -1,0 +1,279 @@
+"""Ticket queries and writes. Sorting, filtering and paging happen here, in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
+
+from desktop_app.store.clock import utcnow
+from desktop_app.store.records import (
+    MessageRecord,
+    NewTicket,
+    QueueFilter,
+    QueuePage,
+    QueueRow,
+    QueueSort,
+    TicketDetail,
+)
+from desktop_app.store.schema import Message, Ticket
+
+
+class TicketNotFound(LookupError):
+    pass
+
+
+class StaleTicketError(RuntimeError):
+    """Someone else changed the ticket after it was read; reload and try again."""
+
+
+SORT_COLUMNS: dict[str, ColumnElement] = {
+    "id": Ticket.id,
+    "external_id": Ticket.external_id,
+    "customer": Ticket.customer,
+    "channel": Ticket.channel,
+    "text": Ticket.text,
+    "intent": Ticket.intent,
+    "sentiment": Ticket.sentiment,
+    "flagged": Ticket.flagged,
+    "status": Ticket.status,
+    "assignee": Ticket.assignee,
+    "waiting": Ticket.waiting_since,
+    "updated": Ticket.updated_at,
+    "created": Ticket.created_at,
+}
+
+_QUEUE_COLUMNS = (
+    Ticket.id,
+    Ticket.external_id,
+    Ticket.customer,
+    Ticket.channel,
+    func.substr(Ticket.text, 1, 200).label("text"),
+    Ticket.intent,
+    Ticket.sentiment,
+    Ticket.flagged,
+    Ticket.status,
+    Ticket.assignee,
+    Ticket.waiting_since,
+    Ticket.updated_at,
+    Ticket.version,
+)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _where(queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if queue_filter.statuses:
+        clauses.append(Ticket.status.in_(queue_filter.statuses))
+    if queue_filter.intent:
+        clauses.append(Ticket.intent == queue_filter.intent)
+    if queue_filter.sentiment:
+        clauses.append(Ticket.sentiment == queue_filter.sentiment)
+    if queue_filter.flagged is not None:
+        clauses.append(Ticket.flagged.is_(queue_filter.flagged))
+    if queue_filter.assignee:
+        clauses.append(Ticket.assignee == queue_filter.assignee)
+    term = queue_filter.search.strip()
+    if term:
+        pattern = f"%{_escape_like(term)}%"
+        clauses.append(
+            or_(
+                Ticket.text.like(pattern, escape="\\"),
+                Ticket.customer.like(pattern, escape="\\"),
+                Ticket.order_id.like(pattern, escape="\\"),
+                Ticket.external_id.like(pattern, escape="\\"),
+            )
+        )
+    return clauses
+
+
+NULLABLE_SORT_COLUMNS = frozenset({"intent", "sentiment", "assignee", "waiting"})
+
+
+def _unindexed(key: ColumnElement) -> ColumnElement:
+    """SQLite's unary ``+``: same order, but the planner may not walk an index for it."""
+    return UnaryExpression(key, operator=operators.custom_op("+"))
+
+
+def _ordered(statement: Select, sort: QueueSort, avoid_index: bool = False) -> Select:
+    """ORDER BY that an index can serve: every key runs in the same direction.
+
+    Empty values (untagged, unassigned, nobody waiting) sort after the others ascending
+    and before them descending, i.e. a plain reverse scan of the same index.
+    ``avoid_index`` is for filters SQLite cannot estimate (text search): walking the sort
+    index and probing every row costs 4x a plain scan when few rows match.
+    """
+    try:
+        column = SORT_COLUMNS[sort.column]
+    except KeyError:
+        raise ValueError(f"cannot sort by {sort.column!r}; choose one of {', '.join(SORT_COLUMNS)}") from None
+    keys: list[ColumnElement] = [column, Ticket.id]
+    if sort.column in NULLABLE_SORT_COLUMNS:
+        keys.insert(0, column.is_(None))
+    if avoid_index:
+        keys = [_unindexed(key) for key in keys]
+    return statement.order_by(*(key.desc() if sort.descending else key.asc() for key in keys))
+
+
+class TicketRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- reading -------------------------------------------------------------------
+    def count(self, queue_filter: QueueFilter) -> int:
+        statement = select(func.count()).select_from(Ticket).where(*_where(queue_filter))
+        return int(self.session.scalar(statement) or 0)
+
+    def page(
+        self, queue_filter: QueueFilter, sort: QueueSort, offset: int, limit: int, total: int | None = None
+    ) -> QueuePage:
+        """One page; pass the ``total`` counted for this filter before to skip counting again."""
+        avoid_index = bool(queue_filter.search.strip()) and self.session.get_bind().dialect.name == "sqlite"
+        statement = _ordered(select(*_QUEUE_COLUMNS).where(*_where(queue_filter)), sort, avoid_index)
+        rows = [QueueRow(**row._asdict()) for row in self.session.execute(statement.offset(offset).limit(limit))]
+        if total is None:
+            total = self.count(queue_filter)
+        return QueuePage(rows=rows, total=total, offset=offset, limit=limit)
+
+    def rows_by_id(self, ticket_ids: Sequence[int]) -> list[QueueRow]:
+        statement = select(*_QUEUE_COLUMNS).where(Ticket.id.in_(ticket_ids))
+        return [QueueRow(**row._asdict()) for row in self.session.execute(statement)]
+
+    def next_unhandled(self, statuses: Sequence[str], agent: str | None, exclude_id: int | None) -> int | None:
+        """The unhandled ticket whose customer has waited longest, mine or nobody's."""
+        clauses = [Ticket.status.in_(statuses)]
+        if agent:
+            clauses.append(or_(Ticket.assignee.is_(None), Ticket.assignee == agent))
+        if exclude_id is not None:
+            clauses.append(Ticket.id != exclude_id)
+        statement = _ordered(select(Ticket.id).where(and_(*clauses)), QueueSort("waiting")).limit(1)
+        return self.session.scalar(statement)
+
+    def detail(self, ticket_id: int) -> TicketDetail:
+        ticket = self.session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise TicketNotFound(f"ticket {ticket_id} does not exist")
+        messages = self.session.scalars(
+            select(Message).where(Message.ticket_id == ticket_id).order_by(Message.created_at, Message.id)
+        )
+        return TicketDetail(
+            id=ticket.id,
+            external_id=ticket.external_id,
+            customer=ticket.customer,
+            channel=ticket.channel,
+            order_id=ticket.order_id,
+            product=ticket.product,
+            text=ticket.text,
+            status=ticket.status,
+            assignee=ticket.assignee,
+            intent=ticket.intent,
+            intent_score=ticket.intent_score,
+            sentiment=ticket.sentiment,
+            sentiment_score=ticket.sentiment_score,
+            flagged=ticket.flagged,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+            waiting_since=ticket.waiting_since,
+            version=ticket.version,
+            messages=[MessageRecord(m.role, m.text, m.created_at, m.author) for m in messages],
+        )
+
+    def existing_external_ids(self, external_ids: Sequence[str]) -> set[str]:
+        if not external_ids:
+            return set()
+        statement = select(Ticket.external_id).where(Ticket.external_id.in_(external_ids))
+        return set(self.session.scalars(statement))
+
+    # -- writing -------------------------------------------------------------------
+    def insert_many(self, tickets: Sequence[NewTicket]) -> None:
+        """Insert tickets and their messages in the caller's transaction (all or none)."""
+        if not tickets:
+            return
+        ticket_rows = []
+        for ticket in tickets:
+            ticket_rows.append(
+                {
+                    "external_id": ticket.external_id,
+                    "customer": ticket.customer,
+                    "channel": ticket.channel,
+                    "order_id": ticket.order_id,
+                    "product": ticket.product,
+                    "text": ticket.text,
+                    "status": ticket.status,
+                    "assignee": ticket.assignee,
+                    "flagged": False,
+                    "created_at": ticket.created_at,
+                    "updated_at": max([ticket.created_at, *(m.created_at for m in ticket.messages)]),
+                    "waiting_since": _waiting_since(ticket),
+                    "version": 1,
+                }
+            )
+        self.session.execute(Ticket.__table__.insert(), ticket_rows)
+        ids = dict(
+            self.session.execute(
+                select(Ticket.external_id, Ticket.id).where(
+                    Ticket.external_id.in_([t.external_id for t in tickets])
+                )
+            ).all()
+        )
+        message_rows = [
+            {
+                "ticket_id": ids[ticket.external_id],
+                "role": message.role,
+                "author": message.author or (ticket.customer if message.role == "customer" else ""),
+                "text": message.text,
+                "created_at": message.created_at,
+            }
+            for ticket in tickets
+            for message in (ticket.messages or (MessageRecord("customer", ticket.text, ticket.created_at),))
+        ]
+        self.session.execute(Message.__table__.insert(), message_rows)
+
+    def update_versioned(self, ticket_id: int, expected_version: int, **values: object) -> int:
+        """Apply ``values`` only if the row is still at ``expected_version``; return the new version."""
+        values.setdefault("updated_at", utcnow())
+        statement = (
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.version == expected_version)
+            .values(**values, version=Ticket.version + 1)
+        )
+        result = self.session.execute(statement)
+        if result.rowcount == 0:
+            if self.session.get(Ticket, ticket_id) is None:
+                raise TicketNotFound(f"ticket {ticket_id} does not exist")
+            raise StaleTicketError(
+                f"ticket {ticket_id} was changed by someone else (version {expected_version} is stale)"
+            )
+        return expected_version + 1
+
+    def add_message(self, ticket_id: int, message: MessageRecord) -> None:
+        self.session.add(
+            Message(
+                ticket_id=ticket_id,
+                role=message.role,
+                author=message.author,
+                text=message.text,
+                created_at=message.created_at,
+            )
+        )
+
+
+def _waiting_since(ticket: NewTicket) -> datetime | None:
+    """Since when the customer has waited for an answer, or None if the ball is not with us."""
+    if ticket.status not in ("new", "open"):
+        return None
+    messages = ticket.messages or (MessageRecord("customer", ticket.text, ticket.created_at),)
+    waiting: datetime | None = None
+    for message in messages:
+        if message.role == "customer":
+            waiting = waiting or message.created_at
+        else:
+            waiting = None
+    return waiting or ticket.created_at
