@@ -1,0 +1,57 @@
+"""Starting the GUI: Qt application, translations, database, first-run demo data."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop_app.config import LANG_ENV_VAR, RESOURCES_DIR
+from desktop_app.services.seed import seed_demo_if_empty
+from desktop_app.store.database import Database, DatabaseError
+
+TRANSLATIONS_DIR = RESOURCES_DIR / "i18n"
+
+
+def install_translation(app: QApplication, lang: str | None) -> QTranslator | None:
+    """Chinese is the source language; ``en`` loads the English catalogue."""
+    lang = lang or os.environ.get(LANG_ENV_VAR) or "zh"
+    if lang != "en":
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        return None
+    translator = QTranslator(app)
+    if not translator.load(str(TRANSLATIONS_DIR / "aftersales_en.qm")):
+        print("aftersales: warning: English translation not found; showing Chinese", file=sys.stderr)
+        return None
+    app.installTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    return translator
+
+
+def run_gui(db_url: str, lang: str | None = None, agent: str | None = None) -> int:
+    from desktop_app.ui.main_window import MainWindow  # after QApplication exists
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("AfterSalesAssist")
+    app.setApplicationDisplayName("售后助手")
+    font = QFont(app.font())
+    font.setFamilies(["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC", font.family()])
+    app.setFont(font)
+    install_translation(app, lang)
+    try:
+        db = Database.open(db_url)
+        seed_demo_if_empty(db)
+    except DatabaseError as exc:
+        QMessageBox.critical(None, "售后助手", str(exc))
+        print(f"aftersales: error: {exc}", file=sys.stderr)
+        return 2
+    window = MainWindow(db, agent or getpass.getuser())
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        db.close()

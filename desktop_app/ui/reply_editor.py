@@ -1,0 +1,95 @@
+"""The reply box: typing, sending with Ctrl+Enter, and an autosave heartbeat.
+
+The editor itself knows no database: it says when its text should be saved
+(``autosaveDue``) and when the agent wants to send (``sendRequested``); the ticket pane
+does the work in a worker.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+AUTOSAVE_INTERVAL_MS = 3000
+
+
+class ReplyEditor(QWidget):
+    autosaveDue = Signal(str)
+    sendRequested = Signal(str)
+    leaveRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setPlaceholderText(self.tr("在此输入回复……（Ctrl+Enter 发送，Esc 返回队列）"))
+        self.send_button = QPushButton(self.tr("发送"))
+        self.send_button.setToolTip(self.tr("发送回复 (Ctrl+Enter)"))
+        self.send_button.setDefault(True)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("draftState")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.state_label, 1)
+        buttons.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text_edit, 1)
+        layout.addLayout(buttons)
+
+        self._dirty = False
+        self._loading = False
+        self._autosave = QTimer(self, interval=AUTOSAVE_INTERVAL_MS, singleShot=True)
+        self._autosave.timeout.connect(self.flush)
+        self.text_edit.textChanged.connect(self._on_text_changed)
+        self.send_button.clicked.connect(self._request_send)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self.text_edit)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self._request_send)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.text_edit)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self.leaveRequested)
+
+    @property
+    def text(self) -> str:
+        return self.text_edit.toPlainText()
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def load(self, text: str, saved_note: str = "") -> None:
+        """Show another ticket's draft without counting it as an edit."""
+        self._autosave.stop()
+        self._loading = True
+        self.text_edit.setPlainText(text)
+        self._loading = False
+        self._dirty = False
+        self.state_label.setText(saved_note)
+
+    def set_busy(self, busy: bool) -> None:
+        self.send_button.setEnabled(not busy)
+
+    def mark_saved(self, note: str) -> None:
+        if not self._dirty:
+            self.state_label.setText(note)
+
+    def flush(self) -> None:
+        """Ask for a save now if anything changed since the last one."""
+        self._autosave.stop()
+        if self._dirty:
+            self._dirty = False
+            self.autosaveDue.emit(self.text)
+
+    def _on_text_changed(self) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        self.state_label.setText(self.tr("正在编辑……"))
+        if not self._autosave.isActive():  # not restarted per key: saves every few seconds while typing
+            self._autosave.start()
+
+    def _request_send(self) -> None:
+        if self.text.strip() and self.send_button.isEnabled():
+            self.sendRequested.emit(self.text)
