@@ -6,7 +6,7 @@ import getpass
 import os
 import sys
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -37,11 +37,11 @@ def run_gui(db_url: str, lang: str | None = None, agent: str | None = None) -> i
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AfterSalesAssist")
-    app.setApplicationDisplayName("售后助手")
     font = QFont(app.font())
     font.setFamilies(["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC", font.family()])
     app.setFont(font)
     install_translation(app, lang)
+    app.setApplicationDisplayName(QCoreApplication.translate("App", "售后助手"))
     try:
         db = Database.open(db_url)
         seed_demo_if_empty(db)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services.importing import ImportProgress, ImportReport, ImportService
 from desktop_app.ui.workers import TaskRunner
 
-FILE_FILTER = "工单导出 (*.csv *.tsv *.txt *.xlsx *.jsonl *.ndjson);;所有文件 (*)"
+FILE_PATTERNS = "*.csv *.tsv *.txt *.xlsx *.jsonl *.ndjson"
 MAX_ERRORS_SHOWN = 200
 
 
@@ -60,7 +60,8 @@ class ImportOptionsDialog(QDialog):
         self.resize(560, 0)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择工单导出文件"), "", FILE_FILTER)
+        file_filter = self.tr("工单导出 (%1);;所有文件 (*)").replace("%1", FILE_PATTERNS)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择工单导出文件"), "", file_filter)
         if path:
             self.path_edit.setText(path)
 

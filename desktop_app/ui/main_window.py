@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.ticket_pane)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
-        splitter.setSizes([900, 540])
+        splitter.setSizes([880, 560])
         self.setCentralWidget(splitter)
 
         self._build_actions()

@@ -85,7 +85,7 @@ class QueuePanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        for column, width in enumerate((92, 104, 48, 230, 84, 48, 36, 80, 72, 80, 88)):
+        for column, width in enumerate((92, 100, 44, 200, 72, 40, 30, 76, 64, 72, 80)):
             self.table.setColumnWidth(column, width)
 
         self.previous_page = QPushButton("◀")

@@ -1,0 +1,586 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="zh_CN">
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../desktop_app/ui/app.py" line="44"/>
+        <source>售后助手</source>
+        <translation>AfterSales Assist</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="29"/>
+        <source>%1分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="32"/>
+        <source>%1小时%2分</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="34"/>
+        <source>%1天%2小时</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="55"/>
+        <source>新工单</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="56"/>
+        <source>处理中</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="57"/>
+        <source>待客户回复</source>
+        <translation>Waiting for customer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="58"/>
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="59"/>
+        <source>物流配送</source>
+        <translation>Logistics</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="60"/>
+        <source>退货退款</source>
+        <translation>Return &amp; refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="61"/>
+        <source>换货</source>
+        <translation>Exchange</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="62"/>
+        <source>仅退款/补发/价保</source>
+        <translation>Refund / reship / price protection</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="63"/>
+        <source>维修保修</source>
+        <translation>Repair &amp; warranty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="64"/>
+        <source>订单修改/取消</source>
+        <translation>Order change / cancel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="65"/>
+        <source>发票</source>
+        <translation>Invoice</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="66"/>
+        <source>商品咨询</source>
+        <translation>Product question</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="67"/>
+        <source>账户/支付/优惠</source>
+        <translation>Account / payment / coupons</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="68"/>
+        <source>投诉</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="69"/>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="70"/>
+        <source>负面</source>
+        <translation>Negative</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="71"/>
+        <source>中性</source>
+        <translation>Neutral</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/formatting.py" line="72"/>
+        <source>正面</source>
+        <translation>Positive</translation>
+    </message>
+</context>
+<context>
+    <name>ImportController</name>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="97"/>
+        <source>正在导入 %1 …</source>
+        <translation>Importing %1…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="97"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="98"/>
+        <source>导入工单</source>
+        <translation>Import tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="118"/>
+        <source>已读取 %1 行，导入 %2 个工单</source>
+        <translation>Read %1 rows, imported %2 tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="131"/>
+        <source>导入完成</source>
+        <translation>Import finished</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="131"/>
+        <source>导入已取消</source>
+        <translation>Import cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="134"/>
+        <source>新导入 %1 个，已存在 %2 个，跳过 %3 行。</source>
+        <translation>%1 new, %2 already present, %3 rows skipped.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="140"/>
+        <source>第 %1 行：%2</source>
+        <translation>Row %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="147"/>
+        <source>无法导入</source>
+        <translation>Import failed</translation>
+    </message>
+</context>
+<context>
+    <name>ImportOptionsDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="36"/>
+        <source>导入工单</source>
+        <translation>Import tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="38"/>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="41"/>
+        <source>可选，例如：问题=text, 旺旺号=customer</source>
+        <translation>Optional, e.g. 问题=text, 旺旺号=customer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="46"/>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="47"/>
+        <source>列映射</source>
+        <translation>Column mapping</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="50"/>
+        <source>支持 CSV、XLSX、JSONL；自动识别 UTF-8、GBK/GB18030、UTF-16 编码与淘宝/京东/拼多多常见表头。可用字段：external_id, customer, channel, created_at, text, order_id, product, status, assignee</source>
+        <translation>Supports CSV, XLSX and JSONL; detects UTF-8, GBK/GB18030 and UTF-16 encodings and the usual Taobao / JD / Pinduoduo headers. Available fields: external_id, customer, channel, created_at, text, order_id, product, status, assignee</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="63"/>
+        <source>工单导出 (%1);;所有文件 (*)</source>
+        <translation>Ticket exports (%1);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="64"/>
+        <source>选择工单导出文件</source>
+        <translation>Choose a ticket export file</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="29"/>
+        <source>售后助手 AfterSales Assist</source>
+        <translation>AfterSales Assist</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="50"/>
+        <source>数据库：%1</source>
+        <translation>Database: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="51"/>
+        <source>坐席：%1</source>
+        <translation>Agent: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="61"/>
+        <source>队列读取失败：%1</source>
+        <translation>Could not load the queue: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
+        <source>导入工单…</source>
+        <translation>Import tickets…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="86"/>
+        <source>下一个待处理</source>
+        <translation>Next unhandled</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="88"/>
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="89"/>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="151"/>
+        <source>快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
+        <source>工具栏</source>
+        <translation>Toolbar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="101"/>
+        <source>队列</source>
+        <translation>Queue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="104"/>
+        <source>帮助</source>
+        <translation>Help</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="122"/>
+        <source>没有待处理的工单了 🎉</source>
+        <translation>No unhandled tickets left 🎉</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
+        <source>↑/↓  在队列中移动
+Enter  打开工单并开始回复
+/  搜索
+Ctrl+N  下一个待处理工单
+Ctrl+Enter  发送回复
+Esc  从回复框回到队列
+F5  刷新
+Ctrl+I  导入工单</source>
+        <translation>↑/↓  Move through the queue
+Enter  Open the ticket and start replying
+/  Search
+Ctrl+N  Next unhandled ticket
+Ctrl+Enter  Send the reply
+Esc  Back from the reply box to the queue
+F5  Refresh
+Ctrl+I  Import tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="165"/>
+        <source>草稿未能保存</source>
+        <translation>Draft not saved</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="53"/>
+        <source>搜索内容、客户、订单号（按 / 聚焦）</source>
+        <translation>Search text, customer, order no. (press / to focus)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="56"/>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="57"/>
+        <source>待处理（新+处理中）</source>
+        <translation>Unhandled (New + Open)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="61"/>
+        <source>全部意图</source>
+        <translation>All intents</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="65"/>
+        <source>全部情绪</source>
+        <translation>All sentiments</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="68"/>
+        <source>仅看标记</source>
+        <translation>Flagged only</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="171"/>
+        <source>共 %1 个工单</source>
+        <translation>%1 tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="172"/>
+        <source>第 %1 / %2 页</source>
+        <translation>Page %1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="47"/>
+        <source>工单号</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="48"/>
+        <source>客户</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="49"/>
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="50"/>
+        <source>问题</source>
+        <translation>Issue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="51"/>
+        <source>意图</source>
+        <translation>Intent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="52"/>
+        <source>情绪</source>
+        <translation>Sentiment</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="53"/>
+        <source>标记</source>
+        <translation>Flag</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="54"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="55"/>
+        <source>处理人</source>
+        <translation>Assignee</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="56"/>
+        <source>等待时长</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/queue_model.py" line="57"/>
+        <source>更新时间</source>
+        <translation>Updated</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyEditor</name>
+    <message>
+        <location filename="../../desktop_app/ui/reply_editor.py" line="25"/>
+        <source>在此输入回复……（Ctrl+Enter 发送，Esc 返回队列）</source>
+        <translation>Type your reply here… (Ctrl+Enter to send, Esc to return to the queue)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reply_editor.py" line="26"/>
+        <source>发送</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reply_editor.py" line="27"/>
+        <source>发送回复 (Ctrl+Enter)</source>
+        <translation>Send reply (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reply_editor.py" line="89"/>
+        <source>正在编辑……</source>
+        <translation>Editing…</translation>
+    </message>
+</context>
+<context>
+    <name>TicketPane</name>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="81"/>
+        <source>请选择左侧的工单</source>
+        <translation>Select a ticket on the left</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="96"/>
+        <source>订单信息</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="98"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="99"/>
+        <source>商品</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="100"/>
+        <source>创建时间</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="101"/>
+        <source>已等待</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="106"/>
+        <source>智能标签</source>
+        <translation>Smart tags</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="108"/>
+        <source>意图</source>
+        <translation>Intent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="109"/>
+        <source>情绪</source>
+        <translation>Sentiment</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="110"/>
+        <source>主管关注</source>
+        <translation>Supervisor attention</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="116"/>
+        <source>领取</source>
+        <translation>Take</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="117"/>
+        <source>把工单分配给我</source>
+        <translation>Assign this ticket to me</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="118"/>
+        <source>释放</source>
+        <translation>Release</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="119"/>
+        <source>取消分配，放回公共队列</source>
+        <translation>Unassign and return it to the shared queue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="121"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="124"/>
+        <source>处理人</source>
+        <translation>Assignee</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="196"/>
+        <source>已恢复 %1 保存的草稿</source>
+        <translation>Restored the draft saved at %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="203"/>
+        <source>无法打开工单：%1</source>
+        <translation>Could not open the ticket: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="208"/>
+        <source>匿名客户</source>
+        <translation>Anonymous customer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="216"/>
+        <source>未分配</source>
+        <translation>Unassigned</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="225"/>
+        <source>未标注（标签模型未安装）</source>
+        <translation>Not tagged (tagging model not installed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="232"/>
+        <source>⚑ 已标记</source>
+        <translation>⚑ Flagged</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="232"/>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="250"/>
+        <source>草稿保存失败：%1</source>
+        <translation>Could not save the draft: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="255"/>
+        <source>草稿已自动保存 %1</source>
+        <translation>Draft autosaved at %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="280"/>
+        <source>已发送</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="281"/>
+        <source>回复已发送：%1</source>
+        <translation>Reply sent: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="287"/>
+        <source>这个工单刚被其他人更新过，已重新载入。您的回复仍在编辑框里，请确认后再发送。</source>
+        <translation>Someone else just updated this ticket, so it was reloaded. Your reply is still in the editor; check it before sending.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="290"/>
+        <source>操作失败：%1</source>
+        <translation>Action failed: %1</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up (once) and run the whole test suite, headless. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh test
+export QT_QPA_PLATFORM=offscreen
+exec .venv/bin/python -m pytest "$@"
