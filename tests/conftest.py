@@ -1,0 +1,115 @@
+"""Shared fixtures for the store, services and CLI tests (no Qt here: tests/ui has its own).
+
+Every test gets its own SQLite file under ``tmp_path``; nothing touches the user's data folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from desktop_app.config import DATA_DIR_ENV_VAR, DB_ENV_VAR
+from desktop_app.store.database import Database
+from desktop_app.store.records import MessageRecord, NewTicket
+from desktop_app.store.schema import Ticket
+from desktop_app.store.tickets import TicketRepository
+
+BASE_TIME = datetime(2024, 5, 1, 8, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may fall back on the real user data folder or a database named in the environment."""
+    monkeypatch.setenv(DATA_DIR_ENV_VAR, str(tmp_path_factory.mktemp("user-data")))
+    monkeypatch.delenv(DB_ENV_VAR, raising=False)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/t.db"
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database.open(db_url)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def _make_ticket(
+    number: int,
+    *,
+    text: str | None = None,
+    created_at: datetime | None = None,
+    customer: str = "",
+    channel: str = "淘宝",
+    order_id: str = "",
+    product: str = "",
+    status: str = "new",
+    assignee: str | None = None,
+    messages: tuple[MessageRecord, ...] = (),
+    external_id: str | None = None,
+) -> NewTicket:
+    return NewTicket(
+        external_id=external_id or f"T-{number:05d}",
+        text=text if text is not None else f"工单 {number} 的问题",
+        created_at=created_at or BASE_TIME + timedelta(minutes=number),
+        customer=customer or f"买家{number}",
+        channel=channel,
+        order_id=order_id,
+        product=product,
+        status=status,
+        assignee=assignee,
+        messages=messages,
+    )
+
+
+def _insert_tickets(db: Database, tickets: list[NewTicket]) -> dict[str, int]:
+    """Insert ``tickets``; return external id -> database id."""
+    with db.session() as session:
+        TicketRepository(session).insert_many(tickets)
+        rows = session.execute(
+            select(Ticket.external_id, Ticket.id).where(Ticket.external_id.in_([t.external_id for t in tickets]))
+        )
+        return dict(rows.all())
+
+
+def _set_columns(db: Database, ticket_id: int, **values: object) -> None:
+    """Write columns directly (e.g. tags, which a tagging service would set)."""
+    with db.session() as session:
+        session.execute(update(Ticket).where(Ticket.id == ticket_id).values(**values))
+
+
+def _count_rows(db: Database, table: type = Ticket) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+@pytest.fixture
+def make_ticket() -> Callable[..., NewTicket]:
+    """``make_ticket(number, **fields)``: a valid NewTicket with defaults derived from ``number``."""
+    return _make_ticket
+
+
+@pytest.fixture
+def add_tickets(db: Database) -> Callable[[list[NewTicket]], dict[str, int]]:
+    """``add_tickets([...])`` inserts into ``db`` and returns external id -> database id."""
+    return lambda tickets: _insert_tickets(db, tickets)
+
+
+@pytest.fixture
+def set_columns(db: Database) -> Callable[..., None]:
+    """``set_columns(ticket_id, intent=..., flagged=...)`` writes columns directly."""
+    return lambda ticket_id, **values: _set_columns(db, ticket_id, **values)
+
+
+@pytest.fixture
+def count_rows() -> Callable[..., int]:
+    """``count_rows(db, table=Ticket)``."""
+    return _count_rows
