@@ -38,7 +38,10 @@ def restore_global_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
                 continue
             if name in saved:
                 logger.disabled, logger.handlers[:], logger.level, logger.propagate = (
-                    saved[name][0], saved[name][1], saved[name][2], saved[name][3],
+                    saved[name][0],
+                    saved[name][1],
+                    saved[name][2],
+                    saved[name][3],
                 )
             else:
                 logger.disabled = False

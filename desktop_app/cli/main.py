@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop_app import __version__
 from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, resolve_db_url
+from desktop_app.store.database import Database, DatabaseError
 
 EXIT_BAD_INPUT = 2
 
@@ -37,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _common(parser)
-    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=f"UI language (default: ${LANG_ENV_VAR} or zh)")
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default=None, help=f"UI language (default: ${LANG_ENV_VAR} or zh)"
+    )
     parser.add_argument("--agent", default=None, help="the agent's display name (default: the OS user name)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -75,8 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_database(url: str):  # type: ignore[no-untyped-def]
-    from desktop_app.store.database import Database, DatabaseError
+def _open_database(url: str) -> Database:
 
     try:
         return Database.open(url)
@@ -90,8 +92,14 @@ def _run_import(args: argparse.Namespace) -> int:
     from desktop_app.services.importing import ImportFileError, ImportProgress, ImportService
 
     db = _open_database(resolve_db_url(getattr(args, "db", None)))
-    bar = tqdm(total=100, unit="%", file=sys.stderr, disable=args.no_progress or None, desc=args.path.name,
-               bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+    bar = tqdm(
+        total=100,
+        unit="%",
+        file=sys.stderr,
+        disable=args.no_progress or None,
+        desc=args.path.name,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
+    )
 
     def on_progress(progress: ImportProgress) -> None:
         bar.n = round(progress.fraction * 100)
@@ -138,8 +146,12 @@ def _run_bench(args: argparse.Namespace) -> int:
         payload = {
             "rows": args.rows,
             "timings": [
-                {"operation": t.operation, "median_ms": round(t.median_ms, 2), "max_ms": round(t.max_ms, 2),
-                 "runs": t.runs}
+                {
+                    "operation": t.operation,
+                    "median_ms": round(t.median_ms, 2),
+                    "max_ms": round(t.max_ms, 2),
+                    "runs": t.runs,
+                }
                 for t in timings
             ],
         }

@@ -31,9 +31,7 @@ class QueueService:
         if page_size <= 0:
             raise ValueError("page_size must be positive")
         with self.db.session() as session:
-            return TicketRepository(session).page(
-                queue_filter, sort, max(page_index, 0) * page_size, page_size, total
-            )
+            return TicketRepository(session).page(queue_filter, sort, max(page_index, 0) * page_size, page_size, total)
 
     def rows(self, ticket_ids: list[int]) -> list[QueueRow]:
         """Fresh copies of some rows, e.g. after a ticket changed while it was on screen."""
@@ -42,6 +40,4 @@ class QueueService:
 
     def next_unhandled(self, agent: str | None, current_id: int | None = None) -> int | None:
         with self.db.session() as session:
-            return TicketRepository(session).next_unhandled(
-                [s.value for s in UNHANDLED_STATUSES], agent, current_id
-            )
+            return TicketRepository(session).next_unhandled([s.value for s in UNHANDLED_STATUSES], agent, current_id)

@@ -24,9 +24,21 @@ from desktop_app.store.records import QueueFilter, QueueSort
 from desktop_app.store.schema import Message, Ticket
 
 _PHRASES = (
-    "我的快递怎么还没到", "申请退货退款", "尺码不合适想换一个", "收到的商品少了一件", "屏幕坏了能保修吗",
-    "帮我取消订单", "发票抬头开错了", "这个能和旧款通用吗", "优惠券用不了", "你们客服态度太差了我要投诉",
-    "退款什么时候到账", "地址填错了帮我改一下", "物流三天没更新了", "价格降了能保价吗", "谢谢，速度很快",
+    "我的快递怎么还没到",
+    "申请退货退款",
+    "尺码不合适想换一个",
+    "收到的商品少了一件",
+    "屏幕坏了能保修吗",
+    "帮我取消订单",
+    "发票抬头开错了",
+    "这个能和旧款通用吗",
+    "优惠券用不了",
+    "你们客服态度太差了我要投诉",
+    "退款什么时候到账",
+    "地址填错了帮我改一下",
+    "物流三天没更新了",
+    "价格降了能保价吗",
+    "谢谢，速度很快",
 )
 _CHANNELS = ("淘宝", "天猫", "京东", "拼多多", "抖音")
 
@@ -56,18 +68,29 @@ def build_bench_database(path: Path, rows: int, seed: int = 7) -> None:
                 text = "，".join(rng.sample(_PHRASES, 2)) + f"，订单{number:08d}"
                 tickets.append(
                     {
-                        "id": number + 1, "external_id": f"BENCH-{number:07d}", "customer": f"买家{rng.randint(1, 40000)}",
-                        "channel": rng.choice(_CHANNELS), "order_id": f"{rng.randint(10**17, 10**18 - 1)}",
-                        "product": "", "text": text, "status": status,
+                        "id": number + 1,
+                        "external_id": f"BENCH-{number:07d}",
+                        "customer": f"买家{rng.randint(1, 40000)}",
+                        "channel": rng.choice(_CHANNELS),
+                        "order_id": f"{rng.randint(10**17, 10**18 - 1)}",
+                        "product": "",
+                        "text": text,
+                        "status": status,
                         "assignee": rng.choice((None, "客服小美", "客服阿杰", "客服小周")),
-                        "intent": rng.choice(intents), "intent_score": rng.random(), "sentiment": sentiment,
-                        "sentiment_score": rng.random(), "flagged": sentiment == "negative" and rng.random() < 0.7,
-                        "created_at": created, "updated_at": created,
-                        "waiting_since": created if status in ("new", "open") else None, "version": 1,
+                        "intent": rng.choice(intents),
+                        "intent_score": rng.random(),
+                        "sentiment": sentiment,
+                        "sentiment_score": rng.random(),
+                        "flagged": sentiment == "negative" and rng.random() < 0.7,
+                        "created_at": created,
+                        "updated_at": created,
+                        "waiting_since": created if status in ("new", "open") else None,
+                        "version": 1,
                     }
                 )
-                messages.append({"ticket_id": number + 1, "role": "customer", "author": "", "text": text,
-                                 "created_at": created})
+                messages.append(
+                    {"ticket_id": number + 1, "role": "customer", "author": "", "text": text, "created_at": created}
+                )
             connection.execute(Ticket.__table__.insert(), tickets)
             connection.execute(Message.__table__.insert(), messages)
     db.refresh_statistics()  # as the importer does after a bulk import
@@ -112,6 +135,7 @@ def run_queue_bench(rows: int = 100_000, repeat: int = 7, workdir: Path | None =
             ),
             "text search 退款": lambda: queue.page(QueueFilter(search="退款")),
             "text search order number (rare)": lambda: queue.page(QueueFilter(search="00012345")),
+            "text search 退款, page 3": lambda: queue.page(QueueFilter(search="退款"), page_index=2),
             "page 2": lambda: queue.page(page_index=1, total=known_total),
             "middle page": lambda: queue.page(page_index=last_page // 2, total=known_total),
             "last page": lambda: queue.page(page_index=last_page, total=known_total),

@@ -73,7 +73,7 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str, *, migrate: bool = True) -> "Database":
+    def open(cls, url: str, *, migrate: bool = True) -> Database:
         engine = create_db_engine(url)
         if migrate:
             try:

@@ -135,12 +135,25 @@ class TicketRepository:
         self, queue_filter: QueueFilter, sort: QueueSort, offset: int, limit: int, total: int | None = None
     ) -> QueuePage:
         """One page; pass the ``total`` counted for this filter before to skip counting again."""
-        avoid_index = bool(queue_filter.search.strip()) and self.session.get_bind().dialect.name == "sqlite"
-        statement = _ordered(select(*_QUEUE_COLUMNS).where(*_where(queue_filter)), sort, avoid_index)
+        if queue_filter.search.strip() and self.session.get_bind().dialect.name == "sqlite":
+            return self._searched_page(queue_filter, sort, offset, limit)
+        statement = _ordered(select(*_QUEUE_COLUMNS).where(*_where(queue_filter)), sort)
         rows = [QueueRow(**row._asdict()) for row in self.session.execute(statement.offset(offset).limit(limit))]
         if total is None:
             total = self.count(queue_filter)
         return QueuePage(rows=rows, total=total, offset=offset, limit=limit)
+
+    def _searched_page(self, queue_filter: QueueFilter, sort: QueueSort, offset: int, limit: int) -> QueuePage:
+        """Text search on SQLite: one table scan yields the ordered ids, hence the total too.
+
+        ``LIKE '%…%'`` can use no index, and SQLite cannot estimate how many rows match, so
+        a page query plus a count would scan twice, or walk a sort index probing every row.
+        """
+        statement = _ordered(select(Ticket.id).where(*_where(queue_filter)), sort, avoid_index=True)
+        ids = list(self.session.scalars(statement))
+        wanted = ids[offset : offset + limit]
+        by_id = {row.id: row for row in self.rows_by_id(wanted)} if wanted else {}
+        return QueuePage(rows=[by_id[i] for i in wanted if i in by_id], total=len(ids), offset=offset, limit=limit)
 
     def rows_by_id(self, ticket_ids: Sequence[int]) -> list[QueueRow]:
         statement = select(*_QUEUE_COLUMNS).where(Ticket.id.in_(ticket_ids))
@@ -218,9 +231,7 @@ class TicketRepository:
         self.session.execute(Ticket.__table__.insert(), ticket_rows)
         ids = dict(
             self.session.execute(
-                select(Ticket.external_id, Ticket.id).where(
-                    Ticket.external_id.in_([t.external_id for t in tickets])
-                )
+                select(Ticket.external_id, Ticket.id).where(Ticket.external_id.in_([t.external_id for t in tickets]))
             ).all()
         )
         message_rows = [

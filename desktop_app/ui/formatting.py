@@ -29,7 +29,9 @@ def waiting_text(since: datetime | None, now: datetime) -> str:
         return QCoreApplication.translate("Formatting", "%1分钟").replace("%1", str(minutes))
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return QCoreApplication.translate("Formatting", "%1小时%2分").replace("%1", str(hours)).replace("%2", str(minutes))
+        return (
+            QCoreApplication.translate("Formatting", "%1小时%2分").replace("%1", str(hours)).replace("%2", str(minutes))
+        )
     days, hours = divmod(hours, 24)
     return QCoreApplication.translate("Formatting", "%1天%2小时").replace("%1", str(days)).replace("%2", str(hours))
 

@@ -94,7 +94,9 @@ class ImportController(QObject):
 
     def start(self, path: Path, column_map: list[str]) -> None:
         self._cancel.clear()
-        dialog = QProgressDialog(self.tr("正在导入 %1 …").replace("%1", path.name), self.tr("取消"), 0, 1000, self._parent)
+        dialog = QProgressDialog(
+            self.tr("正在导入 %1 …").replace("%1", path.name), self.tr("取消"), 0, 1000, self._parent
+        )
         dialog.setWindowTitle(self.tr("导入工单"))
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
@@ -115,9 +117,9 @@ class ImportController(QObject):
         if self.progress_dialog is not None:
             self.progress_dialog.setValue(round(progress.fraction * 1000))
             self.progress_dialog.setLabelText(
-                self.tr("已读取 %1 行，导入 %2 个工单").replace("%1", f"{progress.rows_read:,}").replace(
-                    "%2", f"{progress.imported:,}"
-                )
+                self.tr("已读取 %1 行，导入 %2 个工单")
+                .replace("%1", f"{progress.rows_read:,}")
+                .replace("%2", f"{progress.imported:,}")
             )
 
     def _close_progress(self) -> None:

@@ -169,7 +169,9 @@ class QueuePanel(QWidget):
 
     def _on_page_loaded(self, total: int, page_index: int, page_count: int) -> None:
         self.total_label.setText(self.tr("共 %1 个工单").replace("%1", f"{total:,}"))
-        self.page_label.setText(self.tr("第 %1 / %2 页").replace("%1", str(page_index + 1)).replace("%2", str(page_count)))
+        self.page_label.setText(
+            self.tr("第 %1 / %2 页").replace("%1", str(page_index + 1)).replace("%2", str(page_count))
+        )
         self.previous_page.setEnabled(page_index > 0)
         self.next_page.setEnabled(page_index + 1 < page_count)
         wanted, self._wanted_id = self._wanted_id, None

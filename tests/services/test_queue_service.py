@@ -59,8 +59,20 @@ def _reference_rows(db: Database) -> list[Ref]:
     with db.session() as session:
         return [
             Ref(
-                t.id, t.external_id, t.customer, t.channel, t.order_id, t.text, t.intent, t.sentiment,
-                t.flagged, t.status, t.assignee, t.waiting_since, t.updated_at, t.created_at,
+                t.id,
+                t.external_id,
+                t.customer,
+                t.channel,
+                t.order_id,
+                t.text,
+                t.intent,
+                t.sentiment,
+                t.flagged,
+                t.status,
+                t.assignee,
+                t.waiting_since,
+                t.updated_at,
+                t.created_at,
             )
             for t in session.query(Ticket).all()
         ]
@@ -130,7 +142,9 @@ def _python_order(rows: list[Ref], column: str, descending: bool) -> list[int]:
     return [r.id for r in ordered]
 
 
-def _all_ids(queue: QueueService, queue_filter: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort()) -> list[int]:
+def _all_ids(
+    queue: QueueService, queue_filter: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort()
+) -> list[int]:
     page = queue.page(queue_filter, sort, page_size=10_000)
     assert page.total == len(page.rows)
     return [r.id for r in page.rows]
@@ -331,7 +345,9 @@ def unhandled(db, make_ticket, add_tickets) -> dict[str, int]:
             make_ticket(1, external_id="resolved-oldest", created_at=T0, status="resolved"),
             make_ticket(2, external_id="waiting-old", created_at=T0 + timedelta(minutes=1), status="waiting_customer"),
             make_ticket(3, external_id="other-agent-old", created_at=T0 + timedelta(minutes=2), assignee="阿杰"),
-            make_ticket(4, external_id="mine-open", created_at=T0 + timedelta(minutes=3), status="open", assignee="小美"),
+            make_ticket(
+                4, external_id="mine-open", created_at=T0 + timedelta(minutes=3), status="open", assignee="小美"
+            ),
             make_ticket(5, external_id="nobody-new", created_at=T0 + timedelta(minutes=4)),
             make_ticket(6, external_id="nobody-newest", created_at=T0 + timedelta(minutes=5)),
         ]

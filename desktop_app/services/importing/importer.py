@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -128,7 +129,7 @@ class ImportService:
         return report
 
     @staticmethod
-    def _validate(row: RawRow, imported_at, report: ImportReport) -> NewTicket | None:  # type: ignore[no-untyped-def]
+    def _validate(row: RawRow, imported_at: datetime, report: ImportReport) -> NewTicket | None:
         try:
             return build_ticket(row.fields, imported_at)
         except RowInvalid as exc:
@@ -169,7 +170,8 @@ class ImportService:
                         continue
                     repo.insert_many([ticket])
             except SQLAlchemyError as exc:
-                report.add_error(RowError(line, f"database refused the row: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"))
+                reason = getattr(exc, "orig", None) or exc
+                report.add_error(RowError(line, f"database refused the row: {reason}"))
                 continue
             report.imported += 1
             report.imported_ids.append(ticket.external_id)

@@ -15,11 +15,22 @@ from desktop_app.store.records import MessageRecord, NewTicket
 MAX_LENGTHS = {"external_id": 200, "customer": 200, "channel": 50, "order_id": 100, "product": 500, "assignee": 100}
 
 _ROLE_ALIASES = {
-    "customer": MessageRole.CUSTOMER, "buyer": MessageRole.CUSTOMER, "user": MessageRole.CUSTOMER,
-    "客户": MessageRole.CUSTOMER, "买家": MessageRole.CUSTOMER, "用户": MessageRole.CUSTOMER, "顾客": MessageRole.CUSTOMER,
+    "customer": MessageRole.CUSTOMER,
+    "buyer": MessageRole.CUSTOMER,
+    "user": MessageRole.CUSTOMER,
+    "客户": MessageRole.CUSTOMER,
+    "买家": MessageRole.CUSTOMER,
+    "用户": MessageRole.CUSTOMER,
+    "顾客": MessageRole.CUSTOMER,
     "0": MessageRole.CUSTOMER,
-    "agent": MessageRole.AGENT, "waiter": MessageRole.AGENT, "seller": MessageRole.AGENT, "staff": MessageRole.AGENT,
-    "客服": MessageRole.AGENT, "商家": MessageRole.AGENT, "卖家": MessageRole.AGENT, "1": MessageRole.AGENT,
+    "agent": MessageRole.AGENT,
+    "waiter": MessageRole.AGENT,
+    "seller": MessageRole.AGENT,
+    "staff": MessageRole.AGENT,
+    "客服": MessageRole.AGENT,
+    "商家": MessageRole.AGENT,
+    "卖家": MessageRole.AGENT,
+    "1": MessageRole.AGENT,
 }
 
 _TIME_FORMATS = (

@@ -58,8 +58,17 @@ def test_parse_time_rejects(value: object) -> None:
 
 @pytest.mark.parametrize(
     ("text", "status"),
-    [("new", "new"), ("NEW", "new"), ("新工单", "new"), ("待处理", "new"), ("处理中", "open"),
-     ("待客户回复", "waiting_customer"), ("已解决", "resolved"), ("已关闭", "resolved"), (" closed ", "resolved")],
+    [
+        ("new", "new"),
+        ("NEW", "new"),
+        ("新工单", "new"),
+        ("待处理", "new"),
+        ("处理中", "open"),
+        ("待客户回复", "waiting_customer"),
+        ("已解决", "resolved"),
+        ("已关闭", "resolved"),
+        (" closed ", "resolved"),
+    ],
 )
 def test_status_names(text: str, status: str) -> None:
     assert parse_status(text).value == status
@@ -85,7 +94,9 @@ def test_stable_id_is_deterministic_and_content_based() -> None:
     assert first.external_id == second.external_id
 
 
-@pytest.mark.parametrize(("field", "limit"), [("external_id", 200), ("customer", 200), ("order_id", 100), ("channel", 50)])
+@pytest.mark.parametrize(
+    ("field", "limit"), [("external_id", 200), ("customer", 200), ("order_id", 100), ("channel", 50)]
+)
 def test_too_long_values_are_errors_not_cut(field: str, limit: int) -> None:
     assert build_ticket({"text": "x", field: "字" * limit}, IMPORTED_AT)
     with pytest.raises(RowInvalid, match=f"{field} is longer than {limit} characters"):
@@ -105,7 +116,12 @@ def test_messages_without_any_time() -> None:
 def test_messages_bad_time_names_the_message() -> None:
     with pytest.raises(RowInvalid, match=r"messages\[1\]: not a time"):
         build_ticket(
-            {"messages": [{"role": "customer", "text": "a", "time": "2024-05-01"}, {"role": "agent", "text": "b", "time": "??"}]},
+            {
+                "messages": [
+                    {"role": "customer", "text": "a", "time": "2024-05-01"},
+                    {"role": "agent", "text": "b", "time": "??"},
+                ]
+            },
             IMPORTED_AT,
         )
 

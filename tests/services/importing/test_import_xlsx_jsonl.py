@@ -140,14 +140,17 @@ def jsonl_file(tmp_path: Path) -> Path:
         tmp_path / "conversations.jsonl",
         [
             {  # 1: answered by the agent last -> waiting for the customer
-                "external_id": "J-1", "customer": "小鹿", "channel": "淘宝",
+                "external_id": "J-1",
+                "customer": "小鹿",
+                "channel": "淘宝",
                 "messages": [
                     {"role": "customer", "text": "什么时候发货", "time": f"2024-05-01T10:00:00{CN}"},
                     {"role": "客服", "text": "今天下午发出", "time": f"2024-05-01T10:05:00{CN}", "author": "客服小美"},
                 ],
             },
             {  # 2: customer asked again after the agent -> new, waiting since the follow-up
-                "external_id": "J-2", "customer": "王先生",
+                "external_id": "J-2",
+                "customer": "王先生",
                 "messages": [
                     {"role": "买家", "text": "退款申请了吗", "time": f"2024-05-01T11:00:00{CN}"},
                     {"role": "agent", "content": "已提交", "time": f"2024-05-01T11:10:00{CN}"},
@@ -159,7 +162,12 @@ def jsonl_file(tmp_path: Path) -> Path:
             "",  # 4: blank line
             "[1, 2, 3]",  # 5: not an object
             '"just a string"',  # 6: not an object
-            {"external_id": "J-7", "content": "只有一段文字的工单", "created_at": "2024-05-05 08:00:00", "status": "处理中"},  # 7
+            {
+                "external_id": "J-7",
+                "content": "只有一段文字的工单",
+                "created_at": "2024-05-05 08:00:00",
+                "status": "处理中",
+            },  # 7
             {"external_id": "J-8", "messages": [{"role": "robot", "text": "嗨"}]},  # 8: unknown role
             {"external_id": "J-9", "messages": "not a list"},  # 9
             {"external_id": "J-10", "messages": [{"role": "customer", "text": ""}], "created_at": "2024-05-05"},  # 10
@@ -221,7 +229,8 @@ def test_jsonl_explicit_status_wins(db, tmp_path: Path) -> None:
         tmp_path / "s.jsonl",
         [
             {
-                "external_id": "S-1", "status": "resolved",
+                "external_id": "S-1",
+                "status": "resolved",
                 "messages": [{"role": "customer", "text": "好的谢谢", "time": "2024-05-01T10:00:00Z"}],
             }
         ],
