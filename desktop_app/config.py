@@ -15,8 +15,12 @@ APP_NAME = "AfterSalesAssist"
 DB_ENV_VAR = "AFTERSALES_DB"
 DATA_DIR_ENV_VAR = "AFTERSALES_DATA_DIR"
 LANG_ENV_VAR = "AFTERSALES_LANG"
+TAGGER_MODEL_ENV_VAR = "AFTERSALES_TAGGER_MODEL"
 
-RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+REPO_DIR = Path(__file__).resolve().parent.parent
+RESOURCES_DIR = REPO_DIR / "resources"
+# Model folders (DESIGN.md "Model artifacts"): models/tagger, later models/generator.
+MODELS_DIR = RESOURCES_DIR.parent / "models"
 
 
 def data_dir() -> Path:
@@ -33,3 +37,9 @@ def default_db_url() -> str:
 
 def resolve_db_url(cli_value: str | None) -> str:
     return cli_value or os.environ.get(DB_ENV_VAR) or default_db_url()
+
+
+def default_tagger_dir() -> Path:
+    """The ticket tagger's folder: ``$AFTERSALES_TAGGER_MODEL``, else ``models/tagger``."""
+    override = os.environ.get(TAGGER_MODEL_ENV_VAR)
+    return Path(override) if override else MODELS_DIR / "tagger"

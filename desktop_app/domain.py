@@ -6,6 +6,7 @@ The label ids and their Chinese names follow ``shared/TAXONOMY.md``; keeping the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -83,3 +84,60 @@ def parse_status(value: str) -> TicketStatus:
         return aliases[text]
     valid = ", ".join(s.value for s in TicketStatus)
     raise ValueError(f"unknown status {value!r} (expected one of {valid} or their Chinese names)")
+
+
+# -- the supervisor flag (TAXONOMY.md) ------------------------------------------------
+NEGATIVE = "negative"
+DEFAULT_FLAG_INTENTS: tuple[str, ...] = ("complaint",)
+DEFAULT_NEGATIVE_THRESHOLD = 0.5
+TRIGGER_PREFIX = "触发词："
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRule:
+    """A ticket is flagged when p(negative) reaches the threshold or its intent is a flag intent.
+
+    The tagger applies it to the model's scores; the store applies it again after an
+    agent's correction, where a label set by a person counts as certain (score 1 or 0).
+    Reasons are short Chinese strings shown to supervisors as they are.
+    """
+
+    negative_threshold: float = DEFAULT_NEGATIVE_THRESHOLD
+    intents: tuple[str, ...] = DEFAULT_FLAG_INTENTS
+
+    def reasons(
+        self,
+        intent: str | None,
+        intent_score: float | None,
+        negative_score: float | None,
+        *,
+        intent_by_agent: bool = False,
+        sentiment_by_agent: bool = False,
+    ) -> list[str]:
+        """Why the ticket is flagged (empty: it is not). Scores are the model's probabilities."""
+        found: list[str] = []
+        if negative_score is not None and negative_score >= self.negative_threshold:
+            found.append(f"负面情绪{'（坐席标注）' if sentiment_by_agent else f' {negative_score:.2f}'}")
+        if intent is not None and intent in self.intents:
+            name = INTENTS.get(intent, intent)
+            if intent_by_agent or intent_score is None:
+                found.append(f"{name}意图（坐席标注）")
+            else:
+                found.append(f"{name}意图 {intent_score:.2f}")
+        return found
+
+    def to_json(self) -> dict[str, object]:
+        return {"negative_threshold": self.negative_threshold, "intents": list(self.intents)}
+
+    @classmethod
+    def from_json(cls, value: object) -> FlagRule:
+        """The manifest's (or a stored) ``flag`` object; missing parts take the defaults."""
+        if not isinstance(value, dict):
+            return cls()
+        threshold = value.get("negative_threshold", DEFAULT_NEGATIVE_THRESHOLD)
+        intents = value.get("intents", DEFAULT_FLAG_INTENTS)
+        if not isinstance(threshold, int | float) or isinstance(threshold, bool) or not 0 < threshold <= 1:
+            raise ValueError(f"flag.negative_threshold must be a number in (0, 1], not {threshold!r}")
+        if not isinstance(intents, list | tuple) or not all(isinstance(i, str) for i in intents):
+            raise ValueError(f"flag.intents must be a list of intent ids, not {intents!r}")
+        return cls(float(threshold), tuple(intents))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from desktop_app.config import DATA_DIR_ENV_VAR, DB_ENV_VAR
+from desktop_app.config import DATA_DIR_ENV_VAR, DB_ENV_VAR, TAGGER_MODEL_ENV_VAR
 from desktop_app.store.database import Database
 from desktop_app.store.records import MessageRecord, NewTicket
 from desktop_app.store.schema import Ticket
@@ -23,9 +23,34 @@ BASE_TIME = datetime(2024, 5, 1, 8, 0, 0)
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may fall back on the real user data folder or a database named in the environment."""
+    """No test may fall back on the real user data folder, a database named in the environment,
+    or a tagger in models/ (tests that want one use ``toy_tagger_dir``)."""
     monkeypatch.setenv(DATA_DIR_ENV_VAR, str(tmp_path_factory.mktemp("user-data")))
     monkeypatch.delenv(DB_ENV_VAR, raising=False)
+    monkeypatch.setenv(TAGGER_MODEL_ENV_VAR, str(tmp_path_factory.getbasetemp() / "no-tagger-installed"))
+
+
+@pytest.fixture(scope="session")
+def _toy_tagger_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from toy_tagger import build_toy_tagger
+
+    return build_toy_tagger(tmp_path_factory.mktemp("toy-tagger-master") / "tagger")
+
+
+@pytest.fixture
+def toy_tagger_dir(_toy_tagger_master: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the toy tagger folder (tests may damage it)."""
+    import shutil
+
+    return Path(shutil.copytree(_toy_tagger_master, tmp_path / "tagger"))
+
+
+@pytest.fixture(scope="session")
+def toy_tagger(_toy_tagger_master: Path):  # type: ignore[no-untyped-def]
+    """The toy tagger, loaded once per session (read-only use)."""
+    from desktop_app.nlp.tagger import TicketTagger
+
+    return TicketTagger.load(_toy_tagger_master, threads=1)
 
 
 @pytest.fixture

@@ -4,17 +4,21 @@ warnings and logs go to stderr; bad input exits non-zero with a one-line reason.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from desktop_app import __version__
-from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, resolve_db_url
+from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, MODELS_DIR, REPO_DIR, resolve_db_url
 from desktop_app.store.database import Database, DatabaseError
 
 EXIT_BAD_INPUT = 2
+DEFAULT_TAGGER_DIR = MODELS_DIR / "tagger"
+DEFAULT_WORK_DIR = REPO_DIR / "build" / "tagger-work"
 
 
 class CliError(Exception):
@@ -63,6 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true", help="print the report as one JSON object")
     imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
+    classify = sub.add_parser("classify", help="tag JSONL lines {id, text} with the ONNX ticket tagger")
+    classify.add_argument("--jsonl", required=True, metavar="IN", help='input JSONL file, or "-" for stdin')
+    classify.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="tagger folder (default: $AFTERSALES_TAGGER_MODEL, else models/tagger)",
+    )
+    classify.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="write the results here, not to stdout"
+    )
+    classify.add_argument("--batch-size", type=int, default=32)
+    classify.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores but one)")
+
     db = sub.add_parser("db", help="database maintenance")
     _common(db)
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -75,6 +94,37 @@ def build_parser() -> argparse.ArgumentParser:
     queue.add_argument("--rows", type=int, default=100_000)
     queue.add_argument("--repeat", type=int, default=7)
     queue.add_argument("--json", action="store_true")
+    tagger_bench = bench_sub.add_parser("tagger", help="int8 ONNX vs torch eager latency of the tagger (needs torch)")
+    tagger_bench.add_argument("--model", type=Path, default=DEFAULT_TAGGER_DIR)
+    tagger_bench.add_argument(
+        "--data", type=Path, default=None, help="corpora folder (texts of the tickets test split)"
+    )
+    tagger_bench.add_argument("--torch-weights", type=Path, default=DEFAULT_WORK_DIR / "tagger.pt")
+    tagger_bench.add_argument("--threads", type=int, default=2)
+    tagger_bench.add_argument("--rounds", type=int, default=200)
+    tagger_bench.add_argument("--json", action="store_true")
+
+    train = sub.add_parser("train", help="train a model from the corpora (needs the [train] extras: torch)")
+    _common(train)
+    train_sub = train.add_subparsers(dest="train_target", metavar="MODEL", required=True)
+    tagger_train = train_sub.add_parser("tagger", help="tokenizer, MLM pretraining, fine-tuning, eval, ONNX export")
+    _common(tagger_train)
+    tagger_train.add_argument("--data", type=Path, default=None, help="corpora folder (default: $AFTERSALES_DATA)")
+    tagger_train.add_argument("--out", type=Path, default=DEFAULT_TAGGER_DIR, help="model folder to write")
+    tagger_train.add_argument("--work", type=Path, default=DEFAULT_WORK_DIR, help="intermediate files")
+    tagger_train.add_argument("--report-dir", type=Path, default=None, help="where the evaluation report goes")
+    tagger_train.add_argument("--reuse-pretrained", action="store_true", help="skip pretraining if --work has it")
+    tagger_train.add_argument("--feedback", action="store_true", help="fold in agents' tag corrections from --db")
+    tagger_train.add_argument("--pretrain-steps", type=int, default=None)
+    tagger_train.add_argument("--epochs", type=int, default=None)
+    tagger_train.add_argument("--toy", action="store_true", help="tiny model, few steps: a smoke test of the pipeline")
+
+    evaluate = sub.add_parser("eval", help="evaluate a model on the corpora's held-out sets")
+    eval_sub = evaluate.add_subparsers(dest="eval_target", metavar="MODEL", required=True)
+    tagger_eval = eval_sub.add_parser("tagger", help="JSON + Markdown report, with the TF-IDF baseline")
+    tagger_eval.add_argument("--data", type=Path, default=None)
+    tagger_eval.add_argument("--model", type=Path, default=DEFAULT_TAGGER_DIR)
+    tagger_eval.add_argument("--report-dir", type=Path, default=Path("reports"))
     return parser
 
 
@@ -135,7 +185,29 @@ def _run_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _training(name: str, args: argparse.Namespace) -> int:
+    """Training commands need torch: import them only when asked, and say so if missing."""
+    try:
+        from desktop_app.training import commands
+    except ImportError as exc:
+        raise CliError(f"{exc.name or exc} is not installed: run scripts/bootstrap.sh train") from exc
+    try:
+        return getattr(commands, name)(args)
+    except commands.TrainingInputError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    return _training("run_train_tagger", args)
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    return _training("run_eval_tagger", args)
+
+
 def _run_bench(args: argparse.Namespace) -> int:
+    if args.bench_target == "tagger":
+        return _training("run_bench_tagger", args)
     from desktop_app.services.queue_bench import run_queue_bench
 
     if args.rows < 1 or args.repeat < 1:
@@ -163,6 +235,48 @@ def _run_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stdin_utf8() -> TextIO:
+    """stdin as UTF-8 whatever the console's code page (a BOM is skipped)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # already text (tests, embedding)
+        return sys.stdin
+    return io.TextIOWrapper(buffer, encoding="utf-8-sig", newline=None)
+
+
+def _run_classify(args: argparse.Namespace) -> int:
+    from desktop_app.cli.classify import BadLine, classify_jsonl
+    from desktop_app.services.tagging import ModelFolderError, load_tagger
+
+    if args.batch_size < 1:
+        raise CliError("--batch-size must be positive")
+    try:
+        tagger = load_tagger(args.model, threads=args.threads)
+    except ModelFolderError as exc:
+        raise CliError(str(exc)) from exc
+    name = "<stdin>" if args.jsonl == "-" else args.jsonl
+    try:
+        source = _stdin_utf8() if args.jsonl == "-" else open(args.jsonl, encoding="utf-8-sig")  # noqa: SIM115
+    except OSError as exc:
+        raise CliError(f"cannot read {name}: {exc.strerror}") from exc
+    try:
+        out = sys.stdout if args.out is None else args.out.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror}") from exc
+    try:
+        written = classify_jsonl(source, out, tagger, batch_size=args.batch_size)
+    except BadLine as exc:
+        raise CliError(f"{name}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{name}: not UTF-8 ({exc.reason})") from exc
+    finally:
+        if args.jsonl != "-":
+            source.close()
+        if out is not sys.stdout:
+            out.close()
+    print(f"classified {written} tickets with {tagger.name}", file=sys.stderr)
+    return 0
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.app import run_gui
 
@@ -181,7 +295,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    handlers = {"import": _run_import, "db": _run_db, "bench": _run_bench}
+    handlers = {
+        "classify": _run_classify,
+        "import": _run_import,
+        "db": _run_db,
+        "bench": _run_bench,
+        "train": _run_train,
+        "eval": _run_eval,
+    }
     try:
         return handlers.get(args.command or "gui", _run_gui)(args)
     except CliError as exc:

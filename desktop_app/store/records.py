@@ -98,3 +98,44 @@ class TicketDetail:
     waiting_since: datetime | None
     version: int
     messages: list[MessageRecord] = field(default_factory=list)
+    # The tagger's distributions (label -> probability, model order; empty until tagged),
+    # why the ticket is flagged, and when it was tagged (or first corrected).
+    intent_scores: dict[str, float] = field(default_factory=dict)
+    sentiment_scores: dict[str, float] = field(default_factory=dict)
+    flag_reasons: list[str] = field(default_factory=list)
+    tagged_at: datetime | None = None
+
+    @property
+    def tagged(self) -> bool:
+        return self.intent is not None or self.sentiment is not None
+
+    @property
+    def intent_by_agent(self) -> bool:
+        """The intent was set by an agent's correction (the model's scores are kept beside it)."""
+        return self.intent is not None and self.intent_score is None
+
+    @property
+    def sentiment_by_agent(self) -> bool:
+        return self.sentiment is not None and self.sentiment_score is None
+
+    def top_intents(self, count: int = 3) -> list[tuple[str, float]]:
+        return sorted(self.intent_scores.items(), key=lambda item: -item[1])[:count]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTagging:
+    """One ticket's tags from a model, ready to store."""
+
+    ticket_id: int
+    intent_scores: dict[str, float]
+    sentiment_scores: dict[str, float]
+    flagged: bool
+    flag_reasons: list[str]
+
+    @property
+    def intent(self) -> str:
+        return max(self.intent_scores, key=self.intent_scores.__getitem__)
+
+    @property
+    def sentiment(self) -> str:
+        return max(self.sentiment_scores, key=self.sentiment_scores.__getitem__)

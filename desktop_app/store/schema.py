@@ -54,6 +54,13 @@ class Ticket(Base):
     sentiment: Mapped[str | None] = mapped_column(String(20), nullable=True)
     sentiment_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The tagger's full distributions, JSON {"intent": {label: p}, "sentiment": {label: p},
+    # "flag": {"negative_threshold": t, "intents": [...]}} (the rule it was flagged under).
+    # A label an agent set has a NULL score (intent_score / sentiment_score) and stays put
+    # when the ticket is tagged again.
+    tag_scores: Mapped[str | None] = mapped_column(Text, nullable=True)
+    flag_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of short Chinese reasons
+    tagged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # NULL: not tagged yet
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     # Set while the customer waits for us (last message is theirs); NULL otherwise.
@@ -76,6 +83,16 @@ class Ticket(Base):
 for _name in ("waiting_since", "intent", "sentiment", "assignee"):
     _column = getattr(Ticket, _name)
     Index(f"ix_tickets_sort_{_name}", _column.is_(None), _column)
+
+# Only untagged rows, in the order the tagger takes them: the background tagger's
+# "next batch" is an index range scan however large the tagged part of the table grows.
+Index(
+    "ix_tickets_untagged",
+    Ticket.created_at,
+    Ticket.id,
+    sqlite_where=Ticket.tagged_at.is_(None),
+    postgresql_where=Ticket.tagged_at.is_(None),
+)
 
 
 class Message(Base):

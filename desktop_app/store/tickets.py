@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -196,6 +198,10 @@ class TicketRepository:
             waiting_since=ticket.waiting_since,
             version=ticket.version,
             messages=[MessageRecord(m.role, m.text, m.created_at, m.author) for m in messages],
+            intent_scores=stored_scores(ticket.tag_scores, "intent"),
+            sentiment_scores=stored_scores(ticket.tag_scores, "sentiment"),
+            flag_reasons=stored_reasons(ticket.flag_reasons),
+            tagged_at=ticket.tagged_at,
         )
 
     def existing_external_ids(self, external_ids: Sequence[str]) -> set[str]:
@@ -274,6 +280,30 @@ class TicketRepository:
                 created_at=message.created_at,
             )
         )
+
+
+def load_json(value: str | None) -> Any:
+    """A JSON column's value, or None when it is empty or unreadable (a hand-edited row)."""
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+def stored_scores(tag_scores: str | None, task: str) -> dict[str, float]:
+    """``{label: probability}`` of one task from the ``tag_scores`` column (empty if untagged)."""
+    data = load_json(tag_scores)
+    scores = data.get(task) if isinstance(data, dict) else None
+    if not isinstance(scores, dict):
+        return {}
+    return {str(k): float(v) for k, v in scores.items() if isinstance(v, int | float)}
+
+
+def stored_reasons(flag_reasons: str | None) -> list[str]:
+    data = load_json(flag_reasons)
+    return [str(reason) for reason in data] if isinstance(data, list) else []
 
 
 def _waiting_since(ticket: NewTicket) -> datetime | None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.importing import ImportService
 from desktop_app.services.queue import QueueService
+from desktop_app.services.tagging import TaggedBatch, TaggingService, default_tagger_folder, load_tagger
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.database import Database
 from desktop_app.ui.import_dialog import ImportController, ImportOptionsDialog
@@ -19,10 +23,20 @@ from desktop_app.ui.workers import TaskRunner
 
 AUTO_REFRESH_MS = 30_000
 CLOCK_TICK_MS = 60_000
+TAG_BATCH_SIZE = 32
+TAG_INTERVAL_MS = 60_000  # look for untagged tickets (another client's import, say) every minute
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, agent: str, parent: QWidget | None = None) -> None:
+    taggerReady = Signal(str)  # the model's name
+    taggerFailed = Signal(str)  # why smart tags are off
+    taggingFinished = Signal(int)  # tickets tagged in the pass that just ended
+
+    def __init__(
+        self, db: Database, agent: str, parent: QWidget | None = None, tagger_folder: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.agent = agent
@@ -32,11 +46,19 @@ class MainWindow(QMainWindow):
         self.reader = TaskRunner(max_threads=2, parent=self)
         self.writer = TaskRunner(max_threads=1, parent=self)  # ordered: drafts, replies, status
         self.importer = TaskRunner(max_threads=1, parent=self)
+        # Loading the model and every tagging batch: one at a time, never on the GUI thread.
+        self.tagger_runner = TaskRunner(max_threads=1, parent=self)
         self.queue_service = QueueService(db)
+        self.tagging = TaggingService(db, None)  # corrections work before (and without) a model
+        self._tagging_active = False
+        self._tagged_in_pass = 0
+        self._closing = False
 
         self.queue_model = QueueTableModel(self.queue_service, self.reader)
         self.queue_panel = QueuePanel(self.queue_model)
-        self.ticket_pane = TicketPane(TicketService(db), DraftService(db), self.reader, self.writer, agent)
+        self.ticket_pane = TicketPane(
+            TicketService(db), DraftService(db), self.reader, self.writer, agent, tagging=self.tagging
+        )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.queue_panel)
@@ -44,11 +66,24 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([880, 560])
-        self.setCentralWidget(splitter)
+        self.tagger_banner = QLabel()
+        self.tagger_banner.setObjectName("taggerBanner")
+        self.tagger_banner.setWordWrap(True)
+        self.tagger_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tagger_banner.setStyleSheet("background:#fff4e5;color:#8a4b00;padding:6px;border-radius:4px;")
+        self.tagger_banner.hide()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.addWidget(self.tagger_banner)
+        central_layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         self._build_actions()
         self.status_db = QLabel(self.tr("数据库：%1").replace("%1", db.url))
         self.status_agent = QLabel(self.tr("坐席：%1").replace("%1", agent))
+        self.status_tagger = QLabel(self.tr("智能标签：加载中…"))
+        self.statusBar().addPermanentWidget(self.status_tagger)
         self.statusBar().addPermanentWidget(self.status_agent)
         self.statusBar().addPermanentWidget(self.status_db)
 
@@ -67,6 +102,9 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self, interval=CLOCK_TICK_MS)
         self._clock.timeout.connect(self.queue_model.tick)
         self._clock.start()
+        self._tag_timer = QTimer(self, interval=TAG_INTERVAL_MS)
+        self._tag_timer.timeout.connect(self.schedule_tagging)
+        self._load_tagger(tagger_folder or default_tagger_folder())
 
         self.queue_panel.apply_filters()
         self.queue_model.reload()
@@ -103,6 +141,68 @@ class MainWindow(QMainWindow):
             queue_menu.addAction(act)
         help_menu = self.menuBar().addMenu(self.tr("帮助"))
         help_menu.addAction(self.shortcuts_action)
+
+    # -- smart tags ----------------------------------------------------------------
+    def _load_tagger(self, folder: Path) -> None:
+        """Verify and load the model in the background; without it the app works on, untagged."""
+        self.tagger_runner.submit(lambda: load_tagger(folder), self._tagger_loaded, self._tagger_failed)
+
+    def _tagger_loaded(self, tagger) -> None:  # type: ignore[no-untyped-def]
+        if self._closing:
+            return
+        self.tagging.tagger = tagger
+        self.tagger_banner.hide()
+        self.status_tagger.setText(self.tr("智能标签：%1").replace("%1", tagger.name))
+        self.ticket_pane.set_tagger_state(TicketPane.TAGGER_READY)
+        self._tag_timer.start()
+        self.taggerReady.emit(tagger.name)
+        self.schedule_tagging()
+
+    def _tagger_failed(self, error: BaseException) -> None:
+        log.warning("ticket tagger not loaded: %s", error)
+        reason = str(error) or type(error).__name__
+        self.tagger_banner.setText(self.tr("智能标签已停用：%1").replace("%1", reason))
+        self.tagger_banner.setToolTip(
+            self.tr(
+                "队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。"
+            ).replace("%1", "AFTERSALES_TAGGER_MODEL")
+        )
+        self.tagger_banner.show()
+        self.status_tagger.setText(self.tr("智能标签：已停用"))
+        self.ticket_pane.set_tagger_state(TicketPane.TAGGER_DISABLED)
+        self.taggerFailed.emit(reason)
+
+    def schedule_tagging(self) -> None:
+        """Start a pass over the untagged tickets unless one is running (or there is no model)."""
+        if self.tagging.tagger is None or self._tagging_active or self._closing:
+            return
+        self._tagging_active = True
+        self._tagged_in_pass = 0
+        self._submit_tag_batch()
+
+    def _submit_tag_batch(self) -> None:
+        self.tagger_runner.submit(
+            lambda: self.tagging.tag_next_batch(TAG_BATCH_SIZE), self._tag_batch_done, self._tag_batch_failed
+        )
+
+    def _tag_batch_done(self, batch: TaggedBatch) -> None:
+        if batch.ticket_ids:
+            self._tagged_in_pass += len(batch.ticket_ids)
+            self.queue_model.refresh_rows(batch.ticket_ids)
+            self.ticket_pane.refresh_tags(batch.ticket_ids)
+        if batch.more and not self._closing:
+            self._submit_tag_batch()
+            return
+        self._tagging_active = False
+        if self._tagged_in_pass and self.queue_model.depends_on_tags and not self._closing:
+            self.queue_model.reload(keep_total=False)  # newly tagged rows may join or leave this view
+        self.taggingFinished.emit(self._tagged_in_pass)
+
+    def _tag_batch_failed(self, error: BaseException) -> None:
+        self._tagging_active = False
+        log.error("tagging failed", exc_info=error)
+        self.statusBar().showMessage(self.tr("智能标签出错：%1").replace("%1", str(error)), 10000)
+        self.taggingFinished.emit(self._tagged_in_pass)
 
     # -- navigation ----------------------------------------------------------------
     def open_ticket_for_reply(self, ticket_id: int) -> None:
@@ -142,6 +242,7 @@ class MainWindow(QMainWindow):
     def start_import(self, path, column_map: list[str]) -> ImportController:  # type: ignore[no-untyped-def]
         controller = ImportController(ImportService(self.db), self.importer, self)
         controller.finished.connect(lambda _report: self.queue_model.reload())
+        controller.finished.connect(lambda _report: self.schedule_tagging())
         controller.start(path, column_map)
         return controller
 
@@ -157,11 +258,14 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Nothing typed is lost on exit: wait for queued writes, then save the draft."""
+        self._closing = True
         self._refresh_timer.stop()
+        self._tag_timer.stop()
         self.writer.wait(5000)
         try:
             self.ticket_pane.save_draft_now()
         except Exception as exc:  # the disk or database went away: tell, but let the app close
             QMessageBox.warning(self, self.tr("草稿未能保存"), str(exc))
         self.reader.wait(5000)
+        self.tagger_runner.wait(10000)  # a batch in flight finishes its write
         super().closeEvent(event)

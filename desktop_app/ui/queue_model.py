@@ -22,7 +22,23 @@ from desktop_app.ui.workers import TaskRunner
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 SENTIMENT_COLOURS = {"negative": "#fde2e1", "neutral": "#eef0f3", "positive": "#dff3e4"}
+# One soft colour per intent, so a page of tickets reads at a glance; complaint is the warm one.
+INTENT_COLOURS = {
+    "logistics": "#e3f0fb",
+    "return_refund": "#fff0dc",
+    "exchange": "#f1e6f7",
+    "refund_compensation": "#fdf5d3",
+    "repair_warranty": "#dff2ef",
+    "order_change": "#e9e4f5",
+    "invoice": "#eaf4dd",
+    "product_inquiry": "#e4e8f7",
+    "account_payment": "#fbe4ee",
+    "complaint": "#fbd3cf",
+    "other": "#f0f1f3",
+}
+TAG_TEXT_COLOUR = "#1d2433"  # dark text on the pastel cells, whatever the desktop theme
 FLAG_COLOUR = "#c62828"
+TAG_SORT_COLUMNS = frozenset({"intent", "sentiment", "flagged"})
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,16 @@ class QueueTableModel(QAbstractTableModel):
     @property
     def queue_filter(self) -> QueueFilter:
         return self._filter
+
+    @property
+    def queue_sort(self) -> QueueSort:
+        return self._sort
+
+    @property
+    def depends_on_tags(self) -> bool:
+        """Whether new tags can change which rows this page shows, or their order."""
+        f = self._filter
+        return bool(f.intent or f.sentiment or f.flagged is not None or self._sort.column in TAG_SORT_COLUMNS)
 
     @property
     def page_index(self) -> int:
@@ -203,8 +229,11 @@ class QueueTableModel(QAbstractTableModel):
             return row.id
         if role == Qt.ItemDataRole.ToolTipRole and key == "text":
             return row.text
-        if role == Qt.ItemDataRole.BackgroundRole and key == "sentiment" and row.sentiment in SENTIMENT_COLOURS:
-            return QBrush(QColor(SENTIMENT_COLOURS[row.sentiment]))
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = _tag_colour(row, key)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.ForegroundRole and _tag_colour(row, key):
+            return QBrush(QColor(TAG_TEXT_COLOUR))
         if role == Qt.ItemDataRole.ForegroundRole and key == "flagged" and row.flagged:
             return QBrush(QColor(FLAG_COLOUR))
         if role == Qt.ItemDataRole.FontRole and row.status == "new":
@@ -236,3 +265,11 @@ class QueueTableModel(QAbstractTableModel):
             case "updated":
                 return local_time(row.updated_at)
         return ""
+
+
+def _tag_colour(row: QueueRow, key: str) -> str | None:
+    if key == "intent":
+        return INTENT_COLOURS.get(row.intent or "")
+    if key == "sentiment":
+        return SENTIMENT_COLOURS.get(row.sentiment or "")
+    return None

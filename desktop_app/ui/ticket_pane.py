@@ -8,23 +8,28 @@ can never resurrect a draft that was just sent.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.domain import TicketStatus
+from desktop_app.domain import INTENTS, SENTIMENTS, TicketStatus
 from desktop_app.services.drafts import DraftService
+from desktop_app.services.tagging import TaggingService
 from desktop_app.services.tickets import OpenedTicket, StaleTicketError, TicketService
 from desktop_app.store.clock import utcnow
 from desktop_app.store.records import TicketDetail
@@ -59,6 +64,9 @@ class TicketPane(QWidget):
     ticketChanged = Signal(int)  # the ticket's row in the queue should be re-read
     leaveRequested = Signal()
     message = Signal(str)  # for the status bar
+    corrected = Signal(int, str, str)  # ticket id, task, label: an agent's correction was stored
+
+    TAGGER_LOADING, TAGGER_READY, TAGGER_DISABLED = "loading", "ready", "disabled"
 
     def __init__(
         self,
@@ -68,15 +76,18 @@ class TicketPane(QWidget):
         writer: TaskRunner,
         agent: str,
         parent: QWidget | None = None,
+        tagging: TaggingService | None = None,
     ) -> None:
         super().__init__(parent)
         self._tickets = tickets
         self._drafts = drafts
+        self._tagging = tagging
         self._reader = reader
         self._writer = writer
         self.agent = agent
         self.ticket: TicketDetail | None = None
         self._token = 0
+        self.tagger_state = self.TAGGER_LOADING
 
         self.title = QLabel(self.tr("请选择左侧的工单"))
         self.title.setObjectName("ticketTitle")
@@ -103,10 +114,15 @@ class TicketPane(QWidget):
         self.intent_label = QLabel()
         self.sentiment_label = QLabel()
         self.flag_label = QLabel()
+        for label in (self.intent_label, self.sentiment_label, self.flag_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.intent_menu, self.intent_button = self._correction_menu("intent", INTENTS, intent_name)
+        self.sentiment_menu, self.sentiment_button = self._correction_menu("sentiment", SENTIMENTS, sentiment_name)
         tag_box = QGroupBox(self.tr("智能标签"))
         tag_form = QFormLayout(tag_box)
-        tag_form.addRow(self.tr("意图"), self.intent_label)
-        tag_form.addRow(self.tr("情绪"), self.sentiment_label)
+        tag_form.addRow(self.tr("意图"), _with_button(self.intent_label, self.intent_button))
+        tag_form.addRow(self.tr("情绪"), _with_button(self.sentiment_label, self.sentiment_button))
         tag_form.addRow(self.tr("主管关注"), self.flag_label)
 
         self.status_box = QComboBox()
@@ -220,16 +236,112 @@ class TicketPane(QWidget):
         scrollbar = self.thread.verticalScrollBar()
         scrollbar.setValue(scrollbar.maximum())
 
+    # -- tags -----------------------------------------------------------------------
+    def _correction_menu(self, task: str, labels: dict[str, str], name) -> tuple[QMenu, QToolButton]:  # type: ignore[no-untyped-def]
+        """A "更正" button whose menu lists every label; picking one stores the agent's label."""
+        menu = QMenu(self)
+        group = QActionGroup(menu)
+        group.setExclusive(True)
+        for label in labels:
+            action = QAction(name(label), menu)
+            action.setData(label)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, label=label: self.correct(task, label))
+            group.addAction(action)
+            menu.addAction(action)
+        button = QToolButton()
+        button.setText(self.tr("更正"))
+        button.setToolTip(self.tr("标签不对？选择正确的标签（会记录下来用于改进模型）"))
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setMenu(menu)
+        return menu, button
+
+    def set_tagger_state(self, state: str) -> None:
+        """``loading`` / ``ready`` / ``disabled``: what an untagged ticket says about itself."""
+        self.tagger_state = state
+        if self.ticket is not None:
+            self._show_tags(self.ticket)
+
+    def _untagged_text(self) -> str:
+        if self.tagger_state == self.TAGGER_READY:
+            return self.tr("未标注（排队等待模型）")
+        if self.tagger_state == self.TAGGER_DISABLED:
+            return self.tr("未标注（智能标签已停用）")
+        return self.tr("未标注（模型加载中）")
+
     def _show_tags(self, ticket: TicketDetail) -> None:
-        if ticket.intent is None and ticket.sentiment is None:
-            untagged = self.tr("未标注（标签模型未安装）")
-            self.intent_label.setText(untagged)
-            self.sentiment_label.setText("—")
-            self.flag_label.setText("—")
+        by_agent = self.tr("（坐席更正）")
+        if ticket.intent is None:
+            self.intent_label.setText(self._untagged_text())
+        elif ticket.intent_by_agent:
+            text = f"{intent_name(ticket.intent)}{by_agent}"
+            for label, score in ticket.top_intents(1):
+                text += self.tr("；模型：%1").replace("%1", _scored(intent_name(label), score))
+            self.intent_label.setText(text)
+        elif ticket.intent_scores:
+            self.intent_label.setText(" · ".join(_scored(intent_name(k), v) for k, v in ticket.top_intents(3)))
+        else:
+            self.intent_label.setText(_scored(intent_name(ticket.intent), ticket.intent_score))
+        if ticket.sentiment is None:
+            self.sentiment_label.setText("—" if ticket.intent is None else self._untagged_text())
+        elif ticket.sentiment_by_agent:
+            self.sentiment_label.setText(f"{sentiment_name(ticket.sentiment)}{by_agent}")
+        else:
+            self.sentiment_label.setText(_scored(sentiment_name(ticket.sentiment), ticket.sentiment_score))
+        if ticket.flagged:
+            reasons = "；".join(ticket.flag_reasons)
+            self.flag_label.setText(self.tr("⚑ 已标记：%1").replace("%1", reasons) if reasons else self.tr("⚑ 已标记"))
+            self.flag_label.setStyleSheet("color:#c62828;")
+        else:
+            self.flag_label.setText(self.tr("否") if ticket.tagged else "—")
+            self.flag_label.setStyleSheet("")
+        for menu, current in ((self.intent_menu, ticket.intent), (self.sentiment_menu, ticket.sentiment)):
+            for action in menu.actions():
+                action.setChecked(action.data() == current)
+
+    def correct(self, task: str, label: str) -> None:
+        """Store the agent's ``label`` for ``task`` (a versioned edit, queued with the other writes)."""
+        if self.ticket is None or self._tagging is None:
             return
-        self.intent_label.setText(f"{intent_name(ticket.intent)} {_score(ticket.intent_score)}")
-        self.sentiment_label.setText(f"{sentiment_name(ticket.sentiment)} {_score(ticket.sentiment_score)}")
-        self.flag_label.setText(self.tr("⚑ 已标记") if ticket.flagged else self.tr("否"))
+        if getattr(self.ticket, task) == label and getattr(self.ticket, f"{task}_score") is None:
+            return  # the agent already said so
+        ticket, agent, tagging = self.ticket, self.agent, self._tagging
+        self._writer.submit(
+            lambda: tagging.correct(ticket.id, task, label, agent, ticket.version),
+            lambda updated: self._corrected(updated, task, label),
+            self._write_failed,
+        )
+
+    def _corrected(self, updated: TicketDetail, task: str, label: str) -> None:
+        self._changed(updated)
+        name = intent_name(label) if task == "intent" else sentiment_name(label)
+        self.message.emit(self.tr("已更正为「%1」，感谢反馈").replace("%1", name))
+        self.corrected.emit(updated.id, task, label)
+
+    def refresh_tags(self, ticket_ids: list[int]) -> None:
+        """The tagger stored tags for ``ticket_ids``: re-read the open ticket's if it is one of them."""
+        if self.ticket is None or self.ticket.id not in ticket_ids:
+            return
+        ticket_id, agent = self.ticket.id, self.agent
+        self._reader.submit(lambda: self._tickets.open(ticket_id, agent).ticket, self._tags_refreshed)
+
+    def _tags_refreshed(self, fresh: TicketDetail) -> None:
+        if self.ticket is None or fresh.id != self.ticket.id:
+            return
+        # Only the tags: the version the agent is working from stays the one they read.
+        self.ticket = replace(
+            self.ticket,
+            intent=fresh.intent,
+            intent_score=fresh.intent_score,
+            sentiment=fresh.sentiment,
+            sentiment_score=fresh.sentiment_score,
+            flagged=fresh.flagged,
+            intent_scores=fresh.intent_scores,
+            sentiment_scores=fresh.sentiment_scores,
+            flag_reasons=fresh.flag_reasons,
+            tagged_at=fresh.tagged_at,
+        )
+        self._show_tags(self.ticket)
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -238,6 +350,8 @@ class TicketPane(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         for widget in (self.editor, self.status_box, self.take_button, self.release_button):
             widget.setEnabled(enabled)
+        for button in (self.intent_button, self.sentiment_button):
+            button.setEnabled(enabled and self._tagging is not None)
 
     # -- writing -------------------------------------------------------------------
     def _save_draft(self, text: str) -> None:
@@ -318,5 +432,14 @@ class TicketPane(QWidget):
         self.ticketChanged.emit(updated.id)
 
 
-def _score(score: float | None) -> str:
-    return f"({score:.2f})" if score is not None else ""
+def _scored(name: str, score: float | None) -> str:
+    return f"{name} {score:.2f}" if score is not None else name
+
+
+def _with_button(label: QLabel, button: QToolButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(label, 1)
+    layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+    return row

@@ -17,102 +17,102 @@
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="32"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="33"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="34"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="36"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="55"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="57"/>
         <source>新工单</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="56"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="58"/>
         <source>处理中</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="57"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="59"/>
         <source>待客户回复</source>
         <translation>Waiting for customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="58"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="60"/>
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="59"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="61"/>
         <source>物流配送</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="60"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="62"/>
         <source>退货退款</source>
         <translation>Return &amp; refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="61"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="63"/>
         <source>换货</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="62"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="64"/>
         <source>仅退款/补发/价保</source>
         <translation>Refund / reship / price protection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="63"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="65"/>
         <source>维修保修</source>
         <translation>Repair &amp; warranty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="64"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="66"/>
         <source>订单修改/取消</source>
         <translation>Order change / cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="65"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="67"/>
         <source>发票</source>
         <translation>Invoice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="66"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="68"/>
         <source>商品咨询</source>
         <translation>Product question</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="67"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="69"/>
         <source>账户/支付/优惠</source>
         <translation>Account / payment / coupons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="68"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="70"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="69"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="71"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="70"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="72"/>
         <source>负面</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="71"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="73"/>
         <source>中性</source>
         <translation>Neutral</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="72"/>
+        <location filename="../../desktop_app/ui/formatting.py" line="74"/>
         <source>正面</source>
         <translation>Positive</translation>
     </message>
@@ -120,47 +120,47 @@
 <context>
     <name>ImportController</name>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="97"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="98"/>
         <source>正在导入 %1 …</source>
         <translation>Importing %1…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="97"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="98"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
         <source>导入工单</source>
         <translation>Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="120"/>
         <source>已读取 %1 行，导入 %2 个工单</source>
         <translation>Read %1 rows, imported %2 tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="133"/>
         <source>导入完成</source>
         <translation>Import finished</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="133"/>
         <source>导入已取消</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="136"/>
         <source>新导入 %1 个，已存在 %2 个，跳过 %3 行。</source>
         <translation>%1 new, %2 already present, %3 rows skipped.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="142"/>
         <source>第 %1 行：%2</source>
         <translation>Row %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="149"/>
         <source>无法导入</source>
         <translation>Import failed</translation>
     </message>
@@ -211,83 +211,113 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="29"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="43"/>
         <source>售后助手 AfterSales Assist</source>
         <translation>AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="50"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="83"/>
         <source>数据库：%1</source>
         <translation>Database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="51"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
         <source>坐席：%1</source>
         <translation>Agent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="61"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
+        <source>智能标签：加载中…</source>
+        <translation>Smart tags: loading…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="96"/>
         <source>队列读取失败：%1</source>
         <translation>Could not load the queue: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="123"/>
         <source>导入工单…</source>
         <translation>Import tickets…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="86"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="124"/>
         <source>下一个待处理</source>
         <translation>Next unhandled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="125"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="88"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="126"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="89"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="127"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="151"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="128"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="252"/>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="130"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="135"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="101"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="139"/>
         <source>队列</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="104"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="142"/>
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="122"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="155"/>
+        <source>智能标签：%1</source>
+        <translation>Smart tags: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
+        <source>智能标签已停用：%1</source>
+        <translation>Smart tags are off: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="167"/>
+        <source>队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。</source>
+        <translation>The queue, replies and imports work as usual. Put the tagger model in models/tagger (or name its folder in the %1 environment variable) and restart.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="171"/>
+        <source>智能标签：已停用</source>
+        <translation>Smart tags: off</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="204"/>
+        <source>智能标签出错：%1</source>
+        <translation>Smart tagging failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="222"/>
         <source>没有待处理的工单了 🎉</source>
         <translation>No unhandled tickets left 🎉</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="254"/>
         <source>↑/↓  在队列中移动
 Enter  打开工单并开始回复
 /  搜索
@@ -306,7 +336,7 @@ F5  Refresh
 Ctrl+I  Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="165"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="268"/>
         <source>草稿未能保存</source>
         <translation>Draft not saved</translation>
     </message>
@@ -349,7 +379,7 @@ Ctrl+I  Import tickets</translation>
         <translation>%1 tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="172"/>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="173"/>
         <source>第 %1 / %2 页</source>
         <translation>Page %1 / %2</translation>
     </message>
@@ -357,57 +387,57 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>QueueTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="47"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="63"/>
         <source>工单号</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="48"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="64"/>
         <source>客户</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="49"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="65"/>
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="50"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="66"/>
         <source>问题</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="51"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="67"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="52"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="68"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="53"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="69"/>
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="54"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="70"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="55"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="71"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="56"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="72"/>
         <source>等待时长</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="57"/>
+        <location filename="../../desktop_app/ui/queue_model.py" line="73"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
@@ -438,147 +468,187 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>TicketPane</name>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="81"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="92"/>
         <source>请选择左侧的工单</source>
         <translation>Select a ticket on the left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="96"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="107"/>
         <source>订单信息</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="98"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="109"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="99"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="110"/>
         <source>商品</source>
         <translation>Product</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="100"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="111"/>
         <source>创建时间</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="101"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="112"/>
         <source>已等待</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="106"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="122"/>
         <source>智能标签</source>
         <translation>Smart tags</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="108"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="124"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="109"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="125"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="110"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="126"/>
         <source>主管关注</source>
         <translation>Supervisor attention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="116"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="132"/>
         <source>领取</source>
         <translation>Take</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="117"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="133"/>
         <source>把工单分配给我</source>
         <translation>Assign this ticket to me</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="118"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="134"/>
         <source>释放</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="119"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="135"/>
         <source>取消分配，放回公共队列</source>
         <translation>Unassign and return it to the shared queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="121"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="137"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="124"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="140"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="196"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="212"/>
         <source>已恢复 %1 保存的草稿</source>
         <translation>Restored the draft saved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="203"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="219"/>
         <source>无法打开工单：%1</source>
         <translation>Could not open the ticket: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="208"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="224"/>
         <source>匿名客户</source>
         <translation>Anonymous customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="216"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="232"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="225"/>
-        <source>未标注（标签模型未安装）</source>
-        <translation>Not tagged (tagging model not installed)</translation>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="253"/>
+        <source>更正</source>
+        <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="232"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="254"/>
+        <source>标签不对？选择正确的标签（会记录下来用于改进模型）</source>
+        <translation>Wrong tag? Pick the right one (it is recorded to improve the model)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="267"/>
+        <source>未标注（排队等待模型）</source>
+        <translation>Not tagged yet (queued for the model)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="269"/>
+        <source>未标注（智能标签已停用）</source>
+        <translation>Not tagged (smart tags are off)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="270"/>
+        <source>未标注（模型加载中）</source>
+        <translation>Not tagged yet (model loading)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="273"/>
+        <source>（坐席更正）</source>
+        <translation> (corrected by agent)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="279"/>
+        <source>；模型：%1</source>
+        <translation>; model: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="293"/>
         <source>⚑ 已标记</source>
         <translation>⚑ Flagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="232"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="293"/>
+        <source>⚑ 已标记：%1</source>
+        <translation>⚑ Flagged: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="296"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="250"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="318"/>
+        <source>已更正为「%1」，感谢反馈</source>
+        <translation>Corrected to “%1”, thanks for the feedback</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="364"/>
         <source>草稿保存失败：%1</source>
         <translation>Could not save the draft: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="255"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="369"/>
         <source>草稿已自动保存 %1</source>
         <translation>Draft autosaved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="280"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="394"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="281"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="395"/>
         <source>回复已发送：%1</source>
         <translation>Reply sent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="287"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="401"/>
         <source>这个工单刚被其他人更新过，已重新载入。您的回复仍在编辑框里，请确认后再发送。</source>
         <translation>Someone else just updated this ticket, so it was reloaded. Your reply is still in the editor; check it before sending.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="290"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="404"/>
         <source>操作失败：%1</source>
         <translation>Action failed: %1</translation>
     </message>

@@ -197,11 +197,15 @@ def test_db_upgrade(data_dir: Path, capsys) -> None:
     assert db_file.is_file()
     assert str(db_file) in out
     from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from desktop_app.store.database import alembic_config
 
     db = Database.open(f"sqlite:///{db_file}", migrate=False)
     try:
+        head = ScriptDirectory.from_config(alembic_config(db.engine)).get_current_head()
         with db.engine.connect() as connection:
-            assert MigrationContext.configure(connection).get_current_revision() == "0001"
+            assert MigrationContext.configure(connection).get_current_revision() == head == "0002"
     finally:
         db.close()
     assert main(["db", "upgrade"]) == 0  # idempotent

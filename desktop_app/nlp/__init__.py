@@ -1,0 +1,1 @@
+"""Runtime language processing: text cleaning, the ONNX ticket tagger. No torch, no Qt."""

@@ -1,0 +1,134 @@
+"""The training side of the CLI: ``train tagger``, ``eval tagger``, ``bench tagger``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from desktop_app.config import resolve_db_url
+from desktop_app.training.corpora import DataMissingError, load_reviews, load_tickets, resolve_data_dir
+from desktop_app.training.encoder import TOY_SIZE
+from desktop_app.training.finetune import FinetuneSettings
+from desktop_app.training.pipeline import TaggerRecipe, train_tagger
+from desktop_app.training.pretrain import PretrainSettings
+
+log = logging.getLogger(__name__)
+
+
+class TrainingInputError(ValueError):
+    pass
+
+
+def _data(args: argparse.Namespace) -> Path:
+    try:
+        return resolve_data_dir(args.data)
+    except DataMissingError as exc:
+        raise TrainingInputError(str(exc)) from exc
+
+
+def run_train_tagger(args: argparse.Namespace) -> int:
+    logging.getLogger("desktop_app").setLevel(logging.INFO)
+    data = _data(args)
+    recipe = TaggerRecipe()
+    settings = FinetuneSettings()
+    if args.toy:  # a minutes-long smoke run of the whole pipeline (tests, CI)
+        recipe = TaggerRecipe(size=TOY_SIZE, vocab_size=2000, pretrain=PretrainSettings(steps=5, batch_tokens=1024))
+        settings = FinetuneSettings(epochs=1, reviews_per_epoch=300, ticket_repeats=1, batch_tokens=1024)
+    if args.pretrain_steps is not None:
+        recipe.pretrain = replace(recipe.pretrain, steps=args.pretrain_steps)
+    if args.epochs is not None:
+        settings = replace(settings, epochs=args.epochs)
+    feedback = []
+    if args.feedback:
+        from desktop_app.store.database import Database
+        from desktop_app.training.feedback import feedback_examples
+
+        db = Database.open(resolve_db_url(getattr(args, "db", None)))
+        try:
+            feedback = feedback_examples(db)
+        finally:
+            db.close()
+        print(f"folding in {len(feedback)} corrected tickets", file=sys.stderr)
+    result = train_tagger(
+        data,
+        args.out,
+        args.work,
+        recipe,
+        settings,
+        reuse_pretrained=args.reuse_pretrained,
+        feedback=feedback,
+        report_dir=args.report_dir,
+    )
+    summary = json.loads((result.folder / "manifest.json").read_text("utf-8"))["metrics"]
+    print(
+        json.dumps(
+            {"model": str(result.folder), "report": [str(p) for p in result.report_files], "metrics": summary},
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    return 0
+
+
+def run_eval_tagger(args: argparse.Namespace) -> int:
+    from desktop_app.nlp.model_folder import ModelFolderError
+    from desktop_app.training.corpora import load_handwritten
+    from desktop_app.training.evaluate import TfidfBaseline, choose_threshold, eval_sets, evaluate, write_report
+    from desktop_app.training.model_card import onnx_predictor
+
+    data = _data(args)
+    tickets, reviews = load_tickets(data), load_reviews(data)
+    sets = eval_sets(tickets, reviews)
+    try:
+        predictor = onnx_predictor(args.model)
+    except ModelFolderError as exc:
+        raise TrainingInputError(str(exc)) from exc
+    manifest = json.loads((Path(args.model) / "manifest.json").read_text("utf-8"))
+    threshold = float(manifest["flag"]["negative_threshold"])
+    report: dict = {"model_name": f"{manifest['name']} {manifest.get('version', '')}", "data": str(data)}
+    report["model"] = evaluate(predictor, sets, threshold)
+    labelled = [t.example() for t in tickets if t.split == "train"] + load_handwritten()
+    baseline = TfidfBaseline(labelled, reviews.shopping_train + reviews.waimai + reviews.eprstmt_train)
+    report["baseline"] = evaluate(baseline, sets, choose_threshold(baseline, sets.dev))
+    json_path, md_path = write_report(report, args.report_dir)
+    print(md_path.read_text("utf-8"))
+    print(f"report: {json_path} {md_path}", file=sys.stderr)
+    return 0
+
+
+def run_bench_tagger(args: argparse.Namespace) -> int:
+    from desktop_app.nlp.model_folder import ModelFolderError
+    from desktop_app.training.bench_tagger import run_tagger_bench
+
+    try:
+        texts = [t.text for t in load_tickets(resolve_data_dir(args.data)) if t.split == "test"]
+    except DataMissingError:
+        from desktop_app.services.seed import load_demo_tickets
+
+        texts = [t.text for t in load_demo_tickets()]
+        print("corpora not found: benchmarking on the demo tickets", file=sys.stderr)
+    try:
+        lines = run_tagger_bench(args.model, texts, args.torch_weights, threads=args.threads, rounds=args.rounds)
+    except ModelFolderError as exc:
+        raise TrainingInputError(str(exc)) from exc
+    if args.json:
+        print(json.dumps([line.__dict__ for line in lines], ensure_ascii=False))
+        return 0
+    print(f"tagger {args.model}, {len(texts)} ticket texts, max 128 tokens")
+    print(f"  {'engine':<34} {'batch':>5} {'p50 ms':>8} {'p95 ms':>8} {'tickets/s':>10}")
+    for line in lines:
+        print(f"  {line.engine:<34} {line.batch:>5} {line.p50_ms:8.2f} {line.p95_ms:8.2f} {line.tickets_per_s:10.1f}")
+    by = {(line.engine.split(",")[0], line.batch): line for line in lines}
+    for batch in (1, 32):
+        onnx, eager = by.get(("onnxruntime int8", batch)), by.get(("torch eager fp32", batch))
+        if onnx and eager:
+            print(
+                f"  batch {batch}: onnxruntime int8 is {eager.p50_ms / onnx.p50_ms:.1f}x faster than torch eager (p50)"
+            )
+    if not any(line.engine.startswith("torch") for line in lines):
+        print("  (torch eager not measured: pass --torch-weights build/tagger-work/tagger.pt)")
+    return 0
