@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop_app import __version__
-from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, MODELS_DIR, REPO_DIR, resolve_db_url
+from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, REPO_DIR, resolve_db_url
 from desktop_app.store.database import Database, DatabaseError
 
 EXIT_BAD_INPUT = 2
-DEFAULT_TAGGER_DIR = MODELS_DIR / "tagger"
 DEFAULT_WORK_DIR = REPO_DIR / "build" / "tagger-work"
+TAGGER_HELP = "default: $AFTERSALES_TAGGER_MODEL, else models/tagger"
 
 
 class CliError(Exception):
@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue.add_argument("--repeat", type=int, default=7)
     queue.add_argument("--json", action="store_true")
     tagger_bench = bench_sub.add_parser("tagger", help="int8 ONNX vs torch eager latency of the tagger (needs torch)")
-    tagger_bench.add_argument("--model", type=Path, default=DEFAULT_TAGGER_DIR)
+    tagger_bench.add_argument("--model", type=Path, default=None, help=TAGGER_HELP)
     tagger_bench.add_argument(
         "--data", type=Path, default=None, help="corpora folder (texts of the tickets test split)"
     )
@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_train = train_sub.add_parser("tagger", help="tokenizer, MLM pretraining, fine-tuning, eval, ONNX export")
     _common(tagger_train)
     tagger_train.add_argument("--data", type=Path, default=None, help="corpora folder (default: $AFTERSALES_DATA)")
-    tagger_train.add_argument("--out", type=Path, default=DEFAULT_TAGGER_DIR, help="model folder to write")
+    tagger_train.add_argument("--out", type=Path, default=None, help="model folder to write; " + TAGGER_HELP)
     tagger_train.add_argument("--work", type=Path, default=DEFAULT_WORK_DIR, help="intermediate files")
     tagger_train.add_argument("--report-dir", type=Path, default=None, help="where the evaluation report goes")
     tagger_train.add_argument("--reuse-pretrained", action="store_true", help="skip pretraining if --work has it")
@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     eval_sub = evaluate.add_subparsers(dest="eval_target", metavar="MODEL", required=True)
     tagger_eval = eval_sub.add_parser("tagger", help="JSON + Markdown report, with the TF-IDF baseline")
     tagger_eval.add_argument("--data", type=Path, default=None)
-    tagger_eval.add_argument("--model", type=Path, default=DEFAULT_TAGGER_DIR)
+    tagger_eval.add_argument("--model", type=Path, default=None, help=TAGGER_HELP)
     tagger_eval.add_argument("--report-dir", type=Path, default=Path("reports"))
     return parser
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from desktop_app.config import RESOURCES_DIR
 from desktop_app.services.importing.records import build_ticket
@@ -41,10 +42,19 @@ def load_demo_tickets(path: Path = DEMO_TICKETS) -> list[NewTicket]:
 
 
 def seed_demo_if_empty(db: Database, path: Path = DEMO_TICKETS) -> int:
-    """Insert the demo tickets into an empty database; return how many were added."""
-    with db.session() as session:
-        if session.scalar(select(func.count()).select_from(Ticket)):
-            return 0
-        tickets = load_demo_tickets(path)
-        TicketRepository(session).insert_many(tickets)
-        return len(tickets)
+    """Insert the demo tickets into an empty personal (SQLite) database; return how many.
+
+    A shared server (PostgreSQL) never gets made-up tickets in its queue; two clients
+    seeding the same new file at once is harmless: the loser adds nothing.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return 0
+    try:
+        with db.session() as session:
+            if session.scalar(select(func.count()).select_from(Ticket)):
+                return 0
+            tickets = load_demo_tickets(path)
+            TicketRepository(session).insert_many(tickets)
+            return len(tickets)
+    except IntegrityError:
+        return 0

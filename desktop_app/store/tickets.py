@@ -70,7 +70,7 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _where(queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
+def _where(queue_filter: QueueFilter, dialect: str = "sqlite") -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if queue_filter.statuses:
         clauses.append(Ticket.status.in_(queue_filter.statuses))
@@ -85,14 +85,12 @@ def _where(queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
     term = queue_filter.search.strip()
     if term:
         pattern = f"%{_escape_like(term)}%"
-        clauses.append(
-            or_(
-                Ticket.text.like(pattern, escape="\\"),
-                Ticket.customer.like(pattern, escape="\\"),
-                Ticket.order_id.like(pattern, escape="\\"),
-                Ticket.external_id.like(pattern, escape="\\"),
-            )
-        )
+        columns = (Ticket.text, Ticket.customer, Ticket.order_id, Ticket.external_id)
+        # SQLite's LIKE ignores ASCII case already; PostgreSQL needs ILIKE for the same result.
+        if dialect == "sqlite":
+            clauses.append(or_(*(column.like(pattern, escape="\\") for column in columns)))
+        else:
+            clauses.append(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     return clauses
 
 
@@ -127,19 +125,20 @@ def _ordered(statement: Select, sort: QueueSort, avoid_index: bool = False) -> S
 class TicketRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._dialect = session.get_bind().dialect.name
 
     # -- reading -------------------------------------------------------------------
     def count(self, queue_filter: QueueFilter) -> int:
-        statement = select(func.count()).select_from(Ticket).where(*_where(queue_filter))
+        statement = select(func.count()).select_from(Ticket).where(*_where(queue_filter, self._dialect))
         return int(self.session.scalar(statement) or 0)
 
     def page(
         self, queue_filter: QueueFilter, sort: QueueSort, offset: int, limit: int, total: int | None = None
     ) -> QueuePage:
         """One page; pass the ``total`` counted for this filter before to skip counting again."""
-        if queue_filter.search.strip() and self.session.get_bind().dialect.name == "sqlite":
+        if queue_filter.search.strip() and self._dialect == "sqlite":
             return self._searched_page(queue_filter, sort, offset, limit)
-        statement = _ordered(select(*_QUEUE_COLUMNS).where(*_where(queue_filter)), sort)
+        statement = _ordered(select(*_QUEUE_COLUMNS).where(*_where(queue_filter, self._dialect)), sort)
         rows = [QueueRow(**row._asdict()) for row in self.session.execute(statement.offset(offset).limit(limit))]
         if total is None:
             total = self.count(queue_filter)
@@ -151,7 +150,7 @@ class TicketRepository:
         ``LIKE '%…%'`` can use no index, and SQLite cannot estimate how many rows match, so
         a page query plus a count would scan twice, or walk a sort index probing every row.
         """
-        statement = _ordered(select(Ticket.id).where(*_where(queue_filter)), sort, avoid_index=True)
+        statement = _ordered(select(Ticket.id).where(*_where(queue_filter, self._dialect)), sort, avoid_index=True)
         ids = list(self.session.scalars(statement))
         wanted = ids[offset : offset + limit]
         by_id = {row.id: row for row in self.rows_by_id(wanted)} if wanted else {}

@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from desktop_app.config import resolve_db_url
+from desktop_app.config import default_tagger_dir, resolve_db_url
 from desktop_app.training.corpora import DataMissingError, load_reviews, load_tickets, resolve_data_dir
 from desktop_app.training.encoder import TOY_SIZE
 from desktop_app.training.finetune import FinetuneSettings
@@ -32,6 +32,7 @@ def _data(args: argparse.Namespace) -> Path:
 
 def run_train_tagger(args: argparse.Namespace) -> int:
     logging.getLogger("desktop_app").setLevel(logging.INFO)
+    args.out = args.out or default_tagger_dir()
     data = _data(args)
     recipe = TaggerRecipe()
     settings = FinetuneSettings()
@@ -75,6 +76,7 @@ def run_train_tagger(args: argparse.Namespace) -> int:
 
 
 def run_eval_tagger(args: argparse.Namespace) -> int:
+    args.model = args.model or default_tagger_dir()
     from desktop_app.nlp.model_folder import ModelFolderError
     from desktop_app.training.corpora import load_handwritten
     from desktop_app.training.evaluate import TfidfBaseline, choose_threshold, eval_sets, evaluate, write_report
@@ -101,6 +103,7 @@ def run_eval_tagger(args: argparse.Namespace) -> int:
 
 
 def run_bench_tagger(args: argparse.Namespace) -> int:
+    args.model = args.model or default_tagger_dir()
     from desktop_app.nlp.model_folder import ModelFolderError
     from desktop_app.training.bench_tagger import run_tagger_bench
 

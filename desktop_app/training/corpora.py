@@ -118,6 +118,8 @@ def load_reviews(data: Path) -> ReviewSplits:
         cut = round(len(rows) * HELDOUT_FRACTION)
         heldout.extend(rows[:cut])
         train.extend(rows[cut:])
+    heldout_texts = {e.text for e in heldout}
+    train = [e for e in train if e.text not in heldout_texts]  # duplicate reviews stay on one side
     waimai = []
     with (data / "reviews" / "waimai_10k.csv").open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -128,19 +130,16 @@ def load_reviews(data: Path) -> ReviewSplits:
         rows = [json.loads(x) for x in (data / "reviews" / "eprstmt" / name).read_text("utf-8").splitlines() if x]
         return [_review(r["sentence"], r["label"] == "Positive", "eprstmt") for r in rows]
 
+    test = eprstmt("test_public.json")
+    # unlabeled.json repeats some test_public sentences: those never reach pretraining.
+    test_texts = {e.text for e in test}
     unlabeled = [
-        clean_text(json.loads(x)["sentence"])
+        text
         for x in (data / "reviews" / "eprstmt" / "unlabeled.json").read_text("utf-8").splitlines()
-        if x
+        if x and (text := clean_text(json.loads(x)["sentence"])) not in test_texts
     ]
-    return ReviewSplits(
-        train,
-        heldout,
-        waimai,
-        eprstmt("train_few_all.json") + eprstmt("dev_few_all.json"),
-        eprstmt("test_public.json"),
-        unlabeled,
-    )
+    training = [e for e in eprstmt("train_few_all.json") + eprstmt("dev_few_all.json") if e.text not in test_texts]
+    return ReviewSplits(train, heldout, waimai, training, test, unlabeled)
 
 
 def _jddc_sessions(data: Path) -> dict[str, list[tuple[bool, str]]]:

@@ -38,7 +38,7 @@ class FinetuneSettings:
     batch_tokens: int = 3072
     learning_rate: float = 3e-4
     warmup_fraction: float = 0.06
-    reviews_per_epoch: int = 12000
+    reviews_per_epoch: int = 16000
     ticket_repeats: int = 3
     review_loss_weight: float = 0.5
     seed: int = 13

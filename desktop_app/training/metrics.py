@@ -53,9 +53,14 @@ def flag_metrics(
     tp = sum(f and g for f, g in zip(flagged, gold_negative, strict=True))
     fp = sum(f and not g for f, g in zip(flagged, gold_negative, strict=True))
     fn = sum(g and not f for f, g in zip(flagged, gold_negative, strict=True))
+    by_score = [p >= threshold for p in p_negative]
+    score_tp = sum(f and g for f, g in zip(by_score, gold_negative, strict=True))
     return {
         "threshold": round(threshold, 4),
         "flagged": sum(flagged),
         "negative_recall": round(tp / max(tp + fn, 1), 4),
         "negative_precision": round(tp / max(tp + fp, 1), 4),
+        # The sentiment score alone, without the complaint rule:
+        "negative_recall_by_score": round(score_tp / max(sum(gold_negative), 1), 4),
+        "negative_precision_by_score": round(score_tp / max(sum(by_score), 1), 4),
     }

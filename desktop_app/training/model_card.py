@@ -60,12 +60,16 @@ def model_card(manifest: dict, metrics: dict) -> str:
     m, b = metrics["model"], metrics["baseline"]
     arch = manifest.get("architecture", {})
     data = manifest.get("training_data", {})
+    sizes = manifest.get("evaluation_sizes", {})
     rows = [
-        ("intent macro-F1, tickets test (261)", "tickets_test_intent_macro_f1"),
+        (f"intent macro-F1, tickets test ({sizes.get('tickets_test')})", "tickets_test_intent_macro_f1"),
         ("intent accuracy, tickets test", "tickets_test_intent_accuracy"),
         ("sentiment accuracy, tickets test", "tickets_test_sentiment_accuracy"),
-        ("binary sentiment, online_shopping held-out (6,276)", "online_shopping_heldout_binary_accuracy"),
-        ("binary sentiment, EPRSTMT test_public (610)", "eprstmt_test_binary_accuracy"),
+        (
+            f"binary sentiment, online_shopping held-out ({sizes.get('online_shopping_heldout')})",
+            "online_shopping_heldout_binary_accuracy",
+        ),
+        (f"binary sentiment, EPRSTMT test_public ({sizes.get('eprstmt_test')})", "eprstmt_test_binary_accuracy"),
         ("negative recall at the flag threshold", "flag_negative_recall"),
         ("negative precision at the flag threshold", "flag_negative_precision"),
     ]
@@ -89,7 +93,7 @@ MLM pretraining and fine-tuning used only the corpora of `shared/data/SOURCES.md
 JDDC customer-service dialogues (jddc_pairs train, JDDC 2019 sessions, CSDS) — JDDC
 competition data, research use; review corpora online_shopping_10_cats and waimai_10k
 (SophonPlus/ChineseNlpCorpus, no licence stated) and FewCLUE EPRSTMT (licence "being
-added"); the 1,217 labelled tickets of the train split (labels made for this project);
+added"); the labelled tickets of the train split (labels made for this project);
 and our own hand-written and demo tickets ({data.get("handwritten_and_demo", 0)}). Held out and never trained on:
 the tickets dev/test splits and their dialogue sessions, a 10 % held-out split of
 online_shopping (stratified by category), EPRSTMT test_public. **Because most of these
@@ -125,12 +129,18 @@ Built {date.today().isoformat()}.
 """
 
 
-def finalise_model_folder(folder: Path, report: dict) -> None:
-    """Write metrics into the manifest and the model card, then re-hash every file."""
+def finalise_model_folder(folder: Path, report: dict, threshold: float) -> None:
+    """Write the flag threshold and metrics into the manifest and the card, then re-hash every file."""
     manifest_path = folder / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["flag"]["negative_threshold"] = threshold
     manifest["version"] = manifest.get("version") or date.today().strftime("%Y.%m.%d")
     manifest["metrics"] = _metrics_summary(report)
+    manifest["evaluation_sizes"] = {
+        "tickets_test": report["model"]["tickets_test"]["intent"]["n"],
+        "online_shopping_heldout": report["model"]["online_shopping_heldout"]["n"],
+        "eprstmt_test": report["model"]["eprstmt_test"]["n"],
+    }
     (folder / "README.md").write_text(model_card(manifest, manifest["metrics"]), encoding="utf-8")
     manifest["files"] = file_hashes(folder, list(manifest["files"]))
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PretrainSettings:
-    steps: int = 900
+    steps: int = 1500
     batch_tokens: int = 4096
     learning_rate: float = 5e-4
     warmup_fraction: float = 0.06

@@ -25,12 +25,12 @@ AUTO_REFRESH_MS = 30_000
 CLOCK_TICK_MS = 60_000
 TAG_BATCH_SIZE = 32
 TAG_INTERVAL_MS = 60_000  # look for untagged tickets (another client's import, say) every minute
+IMPORT_CANCEL_WAIT_MS = 10_000  # on close: an import stops after its current batch
 
 log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    taggerReady = Signal(str)  # the model's name
     taggerFailed = Signal(str)  # why smart tags are off
     taggingFinished = Signal(int)  # tickets tagged in the pass that just ended
 
@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self._tagging_active = False
         self._tagged_in_pass = 0
         self._closing = False
+        self._imports: list[ImportController] = []  # running imports, cancelled on close
 
         self.queue_model = QueueTableModel(self.queue_service, self.reader)
         self.queue_panel = QueuePanel(self.queue_model)
@@ -106,8 +107,10 @@ class MainWindow(QMainWindow):
         self._tag_timer.timeout.connect(self.schedule_tagging)
         self._load_tagger(tagger_folder or default_tagger_folder())
 
+        # Exactly one first query: the filters may already have asked for the page.
         self.queue_panel.apply_filters()
-        self.queue_model.reload()
+        if not self.queue_model.loading:
+            self.queue_model.reload()
         self.queue_panel.table.setFocus()
 
     def _build_actions(self) -> None:
@@ -155,7 +158,6 @@ class MainWindow(QMainWindow):
         self.status_tagger.setText(self.tr("智能标签：%1").replace("%1", tagger.name))
         self.ticket_pane.set_tagger_state(TicketPane.TAGGER_READY)
         self._tag_timer.start()
-        self.taggerReady.emit(tagger.name)
         self.schedule_tagging()
 
     def _tagger_failed(self, error: BaseException) -> None:
@@ -241,10 +243,17 @@ class MainWindow(QMainWindow):
 
     def start_import(self, path, column_map: list[str]) -> ImportController:  # type: ignore[no-untyped-def]
         controller = ImportController(ImportService(self.db), self.importer, self)
-        controller.finished.connect(lambda _report: self.queue_model.reload())
-        controller.finished.connect(lambda _report: self.schedule_tagging())
+        self._imports.append(controller)
+        controller.finished.connect(lambda _report: self._import_finished(controller))
         controller.start(path, column_map)
         return controller
+
+    def _import_finished(self, controller: ImportController) -> None:
+        if controller in self._imports:
+            self._imports.remove(controller)
+        if not self._closing:
+            self.queue_model.reload()
+            self.schedule_tagging()
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(
@@ -257,10 +266,15 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Nothing typed is lost on exit: wait for queued writes, then save the draft."""
+        """Nothing typed is lost on exit: stop a running import, wait for queued writes,
+        then save the draft."""
         self._closing = True
         self._refresh_timer.stop()
         self._tag_timer.stop()
+        for controller in list(self._imports):
+            controller.cancel(quietly=True)  # what was committed stays; importing again adds the rest
+        if not self.importer.wait(IMPORT_CANCEL_WAIT_MS):
+            log.warning("the import did not stop within %d ms of closing the window", IMPORT_CANCEL_WAIT_MS)
         self.writer.wait(5000)
         try:
             self.ticket_pane.save_draft_now()

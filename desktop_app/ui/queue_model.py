@@ -8,7 +8,7 @@ old result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -92,6 +92,11 @@ class QueueTableModel(QAbstractTableModel):
     def queue_sort(self) -> QueueSort:
         return self._sort
 
+    def sort_indicator(self) -> tuple[int, Qt.SortOrder]:
+        """The header section and order that show the model's current sort."""
+        column = [c.key for c in self.columns].index(self._sort.column)
+        return column, Qt.SortOrder.DescendingOrder if self._sort.descending else Qt.SortOrder.AscendingOrder
+
     @property
     def depends_on_tags(self) -> bool:
         """Whether new tags can change which rows this page shows, or their order."""
@@ -124,10 +129,17 @@ class QueueTableModel(QAbstractTableModel):
             self.reload(keep_total=True)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Called by the header: re-query page 0 in the new order (the count is unchanged)."""
+        """Called by the header: re-query page 0 in the new order (the count is unchanged).
+
+        The order the model already has is not queried again: the view asks for it when
+        sorting is switched on, and the window makes the first query itself.
+        """
         if not 0 <= column < len(self.columns):
             return
-        self._sort = QueueSort(self.columns[column].key, order == Qt.SortOrder.DescendingOrder)
+        wanted = QueueSort(self.columns[column].key, order == Qt.SortOrder.DescendingOrder)
+        if wanted == self._sort:
+            return
+        self._sort = wanted
         self._page_index = 0
         self.reload(keep_total=True)
 
@@ -198,13 +210,6 @@ class QueueTableModel(QAbstractTableModel):
 
     def ticket_ids(self) -> list[int]:
         return [row.id for row in self._rows]
-
-    def patch_row(self, ticket_id: int, **changes: object) -> None:
-        """Show a change made here at once, before the database round trip confirms it."""
-        position = self.row_of(ticket_id)
-        if position is not None:
-            self._rows[position] = replace(self._rows[position], **changes)  # type: ignore[arg-type]
-            self.dataChanged.emit(self.index(position, 0), self.index(position, len(self.columns) - 1))
 
     # -- QAbstractTableModel ---------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:

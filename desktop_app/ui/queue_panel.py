@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import INTENTS, SENTIMENTS, UNHANDLED_STATUSES, TicketStatus
 from desktop_app.store.records import QueueFilter
 from desktop_app.ui.formatting import intent_name, sentiment_name, status_name
-from desktop_app.ui.queue_model import QueueTableModel
+from desktop_app.ui.queue_model import TICKET_ID_ROLE, QueueTableModel
 
 SEARCH_DEBOUNCE_MS = 250
 
@@ -33,7 +33,7 @@ class QueueTable(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            ticket_id = self.model().data(self.currentIndex(), Qt.ItemDataRole.UserRole + 1)
+            ticket_id = self.model().data(self.currentIndex(), TICKET_ID_ROLE)
             if ticket_id is not None:
                 self.openRequested.emit(int(ticket_id))
                 return
@@ -77,9 +77,12 @@ class QueuePanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(9, Qt.SortOrder.AscendingOrder)
+        # The indicator shows the model's order before sorting is switched on: the view then
+        # asks for that same order, which the model does not query again. The window makes
+        # the one first query.
+        self.table.horizontalHeader().setSortIndicator(*model.sort_indicator())
         self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.verticalHeader().hide()

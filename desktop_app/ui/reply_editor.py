@@ -75,6 +75,18 @@ class ReplyEditor(QWidget):
         if not self._dirty:
             self.state_label.setText(note)
 
+    def mark_unsaved(self) -> None:
+        """The last save failed: count the text as changed again, so the next heartbeat
+        (or switching tickets, or closing the window) saves it once more."""
+        self._dirty = True
+        if not self._autosave.isActive():
+            self._autosave.start()
+
+    def mark_clean(self) -> None:
+        """The text was saved some other way (at shutdown): no heartbeat save is due."""
+        self._autosave.stop()
+        self._dirty = False
+
     def flush(self) -> None:
         """Ask for a save now if anything changed since the last one."""
         self._autosave.stop()

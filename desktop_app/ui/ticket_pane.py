@@ -3,11 +3,20 @@
 All reads and writes go through the services in workers. Draft saves and sends share a
 single-thread writer so they happen in the order the agent caused them: a late autosave
 can never resurrect a draft that was just sent.
+
+Versioned edits (reply, status, assignee, tag correction) take the ticket's version when
+they run on the writer, not when they were clicked: each one records the version it
+produced, so two quick actions by the same agent build on each other instead of the
+second failing as stale. A change by someone else still makes them stale, as it should.
 """
 
 from __future__ import annotations
 
 import html
+import logging
+import re
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -30,12 +39,14 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import INTENTS, SENTIMENTS, TicketStatus
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.tagging import TaggingService
-from desktop_app.services.tickets import OpenedTicket, StaleTicketError, TicketService
+from desktop_app.services.tickets import OpenedTicket, StaleTicketError, TicketNotFound, TicketService
 from desktop_app.store.clock import utcnow
 from desktop_app.store.records import TicketDetail
 from desktop_app.ui.formatting import intent_name, local_time, sentiment_name, status_name, waiting_text
 from desktop_app.ui.reply_editor import ReplyEditor
 from desktop_app.ui.workers import TaskRunner
+
+log = logging.getLogger(__name__)
 
 _BUBBLE = (
     '<table width="100%" cellspacing="0" cellpadding="0" style="margin-bottom:8px"><tr>'
@@ -60,6 +71,33 @@ def conversation_html(ticket: TicketDetail) -> str:
     return "".join(parts)
 
 
+class VersionBook:
+    """The newest version of each ticket that this pane knows of, shared with the writer thread.
+
+    A writer job reads the version when it runs and records the version its edit produced
+    before it returns, so the next queued edit starts from it. Fresh reads record theirs
+    too. Versions only grow in the store, so an older answer arriving late never lowers it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._versions: dict[int, int] = {}
+
+    def get(self, ticket_id: int, default: int) -> int:
+        with self._lock:
+            return self._versions.get(ticket_id, default)
+
+    def record(self, ticket_id: int, version: int) -> None:
+        with self._lock:
+            if version > self._versions.get(ticket_id, version - 1):
+                self._versions[ticket_id] = version
+
+
+def _fill(template: str, *values: object) -> str:
+    """Put ``values`` into ``%1``, ``%2``… in one pass (a value may itself contain ``%2``)."""
+    return re.sub(r"%(\d)", lambda m: str(values[int(m.group(1)) - 1]), template)
+
+
 class TicketPane(QWidget):
     ticketChanged = Signal(int)  # the ticket's row in the queue should be re-read
     leaveRequested = Signal()
@@ -67,6 +105,8 @@ class TicketPane(QWidget):
     corrected = Signal(int, str, str)  # ticket id, task, label: an agent's correction was stored
 
     TAGGER_LOADING, TAGGER_READY, TAGGER_DISABLED = "loading", "ready", "disabled"
+    # The versioned edits, as named to the error handler.
+    SEND, STATUS, ASSIGN, CORRECT = "send", "status", "assign", "correct"
 
     def __init__(
         self,
@@ -87,6 +127,7 @@ class TicketPane(QWidget):
         self.agent = agent
         self.ticket: TicketDetail | None = None
         self._token = 0
+        self._versions = VersionBook()
         self.tagger_state = self.TAGGER_LOADING
 
         self.title = QLabel(self.tr("请选择左侧的工单"))
@@ -104,7 +145,7 @@ class TicketPane(QWidget):
         for label in (self.order_id, self.product):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.product.setWordWrap(True)
-        order_box = QGroupBox(self.tr("订单信息"))
+        self.order_box = order_box = QGroupBox(self.tr("订单信息"))
         order_form = QFormLayout(order_box)
         order_form.addRow(self.tr("订单号"), self.order_id)
         order_form.addRow(self.tr("商品"), self.product)
@@ -119,7 +160,7 @@ class TicketPane(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.intent_menu, self.intent_button = self._correction_menu("intent", INTENTS, intent_name)
         self.sentiment_menu, self.sentiment_button = self._correction_menu("sentiment", SENTIMENTS, sentiment_name)
-        tag_box = QGroupBox(self.tr("智能标签"))
+        self.tag_box = tag_box = QGroupBox(self.tr("智能标签"))
         tag_form = QFormLayout(tag_box)
         tag_form.addRow(self.tr("意图"), _with_button(self.intent_label, self.intent_button))
         tag_form.addRow(self.tr("情绪"), _with_button(self.sentiment_label, self.sentiment_button))
@@ -144,8 +185,8 @@ class TicketPane(QWidget):
         controls.addStretch(1)
 
         side = QHBoxLayout()
-        side.addWidget(order_box, 3)
-        side.addWidget(tag_box, 2)
+        side.addWidget(order_box, 1)
+        side.addWidget(tag_box, 1)  # as wide as the order: the top intents need the room
 
         self.thread = QTextBrowser()
         self.thread.setOpenLinks(False)
@@ -193,19 +234,30 @@ class TicketPane(QWidget):
         )
 
     def reload(self) -> None:
-        """Re-read the open ticket (after a conflict), keeping the editor's text."""
+        """Re-read the open ticket (after a conflict), keeping the editor's text.
+
+        A newer ``open_ticket`` wins: the answer is dropped if another ticket was asked for
+        (or is shown) meanwhile, and asking for this one does not cancel that open.
+        """
         if self.ticket is None:
             return
-        self._token += 1
         token, ticket_id, agent = self._token, self.ticket.id, self.agent
         self._reader.submit(
             lambda: self._tickets.open(ticket_id, agent),
-            lambda opened: self._token == token and self.show_ticket(opened.ticket),
+            lambda opened: self._reloaded(token, opened),
+            lambda error: log.warning("re-reading ticket %s failed", ticket_id, exc_info=error),
         )
+
+    def _reloaded(self, token: int, opened: OpenedTicket) -> None:
+        if token == self._token and opened.ticket.id == self.ticket_id:
+            self.show_ticket(opened.ticket)
 
     def _show_opened(self, token: int, opened: OpenedTicket) -> None:
         if token != self._token:
             return
+        # Text typed since open_ticket() flushed belongs to the ticket still shown: save it
+        # (the pane still points at that ticket) before the new draft replaces it.
+        self.editor.flush()
         self.banner.hide()
         self.show_ticket(opened.ticket)
         if opened.draft is not None:
@@ -215,11 +267,18 @@ class TicketPane(QWidget):
             self.editor.load("")
 
     def _show_error(self, token: int, error: BaseException) -> None:
-        if token == self._token:
-            self.show_banner(self.tr("无法打开工单：%1").replace("%1", str(error)))
+        if token != self._token:
+            return
+        if isinstance(error, TicketNotFound):
+            self.show_banner(self.tr("这个工单已不存在，可能已被删除。"))
+        else:
+            log.error("opening a ticket failed", exc_info=error)
+            self.show_banner(self.tr("无法打开工单，请稍后重试（详情已写入日志）。"))
 
     def show_ticket(self, ticket: TicketDetail) -> None:
+        """Show ``ticket``, a fresh read or the answer to an edit (its version is remembered)."""
         self.ticket = ticket
+        self._versions.record(ticket.id, ticket.version)
         self._set_enabled(True)
         customer = ticket.customer or self.tr("匿名客户")
         self.title.setText(f"{customer} · {ticket.channel} · {ticket.external_id}")
@@ -305,11 +364,11 @@ class TicketPane(QWidget):
             return
         if getattr(self.ticket, task) == label and getattr(self.ticket, f"{task}_score") is None:
             return  # the agent already said so
-        ticket, agent, tagging = self.ticket, self.agent, self._tagging
-        self._writer.submit(
-            lambda: tagging.correct(ticket.id, task, label, agent, ticket.version),
+        ticket_id, agent, tagging = self.ticket.id, self.agent, self._tagging
+        self._write(
+            self.CORRECT,
+            lambda version: tagging.correct(ticket_id, task, label, agent, version),
             lambda updated: self._corrected(updated, task, label),
-            self._write_failed,
         )
 
     def _corrected(self, updated: TicketDetail, task: str, label: str) -> None:
@@ -358,32 +417,64 @@ class TicketPane(QWidget):
         if self.ticket is None:
             return
         ticket_id, agent = self.ticket.id, self.agent
+        label = self.ticket.external_id
         self._writer.submit(
             lambda: self._drafts.save(ticket_id, agent, text),
             lambda _saved: self._draft_saved(ticket_id),
-            lambda error: self.show_banner(self.tr("草稿保存失败：%1").replace("%1", str(error))),
+            lambda error: self._draft_failed(ticket_id, label, error),
         )
 
     def _draft_saved(self, ticket_id: int) -> None:
         if ticket_id == self.ticket_id:
             self.editor.mark_saved(self.tr("草稿已自动保存 %1").replace("%1", local_time(utcnow(), with_date=False)))
 
+    def _draft_failed(self, ticket_id: int, label: str, error: BaseException) -> None:
+        log.error("saving the draft of ticket %s failed", ticket_id, exc_info=error)
+        if ticket_id == self.ticket_id:
+            self.editor.mark_unsaved()  # the next heartbeat (or closing the window) tries again
+            self.show_banner(self.tr("草稿没有保存成功，稍后会自动重试（详情已写入日志）。"))
+        else:
+            self.show_banner(self.tr("工单 %1 的草稿没有保存成功（详情已写入日志）。").replace("%1", label))
+
     def save_draft_now(self) -> None:
         """Synchronous save for shutdown: the last keystrokes must reach the disk."""
         if self.ticket is not None and self.editor.dirty:
             self._drafts.save(self.ticket.id, self.agent, self.editor.text)
+            self.editor.mark_clean()
+
+    def _write(
+        self,
+        action: str,
+        edit: Callable[[int], TicketDetail],
+        on_done: Callable[[TicketDetail], None],
+    ) -> None:
+        """Queue ``edit(version)`` for the open ticket on the writer.
+
+        The version is read when the job runs, and the job records the version it produced
+        before returning, so the next queued edit (the same agent's second quick action)
+        starts from it rather than from what was on screen when it was clicked.
+        """
+        assert self.ticket is not None
+        versions = self._versions
+        ticket_id, shown_version, label = self.ticket.id, self.ticket.version, self.ticket.external_id
+
+        def job() -> TicketDetail:
+            updated = edit(versions.get(ticket_id, shown_version))
+            versions.record(updated.id, updated.version)
+            return updated
+
+        self._writer.submit(job, on_done, lambda error: self._write_failed(ticket_id, label, action, error))
 
     def _send(self, text: str) -> None:
         if self.ticket is None:
             return
         self.editor.flush()  # queued before the send on the same writer thread
-        ticket = self.ticket
-        agent = self.agent
+        ticket_id, agent = self.ticket.id, self.agent
         self.editor.set_busy(True)
-        self._writer.submit(
-            lambda: self._tickets.send_reply(ticket.id, agent, text, ticket.version),
+        self._write(
+            self.SEND,
+            lambda version: self._tickets.send_reply(ticket_id, agent, text, version),
             lambda updated: self._sent(updated, text),
-            self._write_failed,
         )
 
     def _sent(self, updated: TicketDetail, text: str) -> None:
@@ -395,13 +486,51 @@ class TicketPane(QWidget):
         self.message.emit(self.tr("回复已发送：%1").replace("%1", updated.external_id))
         self.ticketChanged.emit(updated.id)
 
-    def _write_failed(self, error: BaseException) -> None:
-        self.editor.set_busy(False)
+    def _failed_action_text(self, action: str) -> str:
+        return {
+            self.SEND: self.tr("回复没有发出"),
+            self.STATUS: self.tr("状态没有改成功"),
+            self.ASSIGN: self.tr("处理人没有改成功"),
+            self.CORRECT: self.tr("标签更正没有保存"),
+        }[action]
+
+    def _write_failed(self, ticket_id: int, label: str, action: str, error: BaseException) -> None:
+        """An edit of ticket ``ticket_id`` (``label`` on screen) failed: say which, and why in words.
+
+        Only a conflict reloads, and only if that ticket is still the open one. What the
+        database said goes to the log, not to the agent.
+        """
+        if action == self.SEND:
+            self.editor.set_busy(False)
+        still_open = ticket_id == self.ticket_id
+        what = self._failed_action_text(action)
         if isinstance(error, StaleTicketError):
-            self.show_banner(self.tr("这个工单刚被其他人更新过，已重新载入。您的回复仍在编辑框里，请确认后再发送。"))
-            self.reload()
+            log.info("%s on ticket %s was stale: %s", action, ticket_id, error)
+            if still_open:
+                text = self.tr("这个工单刚被其他人更新过，%1，已重新载入最新内容。").replace("%1", what)
+                if action == self.SEND:
+                    text += self.tr("您的回复仍在编辑框里，请确认后再发送。")
+                else:
+                    text += self.tr("请确认后再试一次。")
+                self.reload()
+            else:
+                text = _fill(self.tr("工单 %1 刚被其他人更新过，%2。"), label, what)
+                if action == self.SEND:
+                    text += self.tr("回复仍保存在该工单的草稿里，请回到该工单确认后再发送。")
+        elif isinstance(error, TicketNotFound):
+            log.warning("%s on ticket %s: %s", action, ticket_id, error)
+            text = _fill(self.tr("工单 %1 已不存在，%2。"), label, what)
         else:
-            self.show_banner(self.tr("操作失败：%1").replace("%1", str(error)))
+            log.error("%s on ticket %s failed", action, ticket_id, exc_info=error)
+            if still_open:
+                text = self.tr("%1，请稍后重试（详情已写入日志）。").replace("%1", what)
+                if action == self.SEND:
+                    text += self.tr("您的回复仍在编辑框里。")
+                elif self.ticket is not None:
+                    self.show_ticket(self.ticket)  # the status box or tag menu shows what was not stored
+            else:
+                text = _fill(self.tr("工单 %1：%2，请稍后重试（详情已写入日志）。"), label, what)
+        self.show_banner(text)
 
     def _on_status_chosen(self, _index: int) -> None:
         if self.ticket is None:
@@ -409,21 +538,21 @@ class TicketPane(QWidget):
         status = TicketStatus(self.status_box.currentData())
         if status.value == self.ticket.status:
             return
-        ticket = self.ticket
-        self._writer.submit(
-            lambda: self._tickets.set_status(ticket.id, status, ticket.version),
+        ticket_id = self.ticket.id
+        self._write(
+            self.STATUS,
+            lambda version: self._tickets.set_status(ticket_id, status, version),
             self._changed,
-            self._write_failed,
         )
 
     def _assign(self, assignee: str | None) -> None:
         if self.ticket is None:
             return
-        ticket = self.ticket
-        self._writer.submit(
-            lambda: self._tickets.assign(ticket.id, assignee, ticket.version),
+        ticket_id = self.ticket.id
+        self._write(
+            self.ASSIGN,
+            lambda version: self._tickets.assign(ticket_id, assignee, version),
             self._changed,
-            self._write_failed,
         )
 
     def _changed(self, updated: TicketDetail) -> None:

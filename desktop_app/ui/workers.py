@@ -62,10 +62,6 @@ class TaskRunner(QObject):
         self._pool.start(_Task(task_id, fn, self._signals))
         return task_id
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._callbacks)
-
     def wait(self, msecs: int = -1) -> bool:
         """Block until queued work is done (shutdown and tests only)."""
         return self._pool.waitForDone(msecs)

@@ -120,90 +120,157 @@
 <context>
     <name>ImportController</name>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="162"/>
         <source>正在导入 %1 …</source>
         <translation>Importing %1…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="162"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="164"/>
         <source>导入工单</source>
         <translation>Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="184"/>
         <source>已读取 %1 行，导入 %2 个工单</source>
         <translation>Read %1 rows, imported %2 tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="202"/>
         <source>导入完成</source>
         <translation>Import finished</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="202"/>
         <source>导入已取消</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="205"/>
         <source>新导入 %1 个，已存在 %2 个，跳过 %3 行。</source>
         <translation>%1 new, %2 already present, %3 rows skipped.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="213"/>
         <source>第 %1 行：%2</source>
         <translation>Row %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="218"/>
+        <source>另有 %1 行错误未列出。</source>
+        <translation>%1 more rows with errors are not listed.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="229"/>
         <source>无法导入</source>
         <translation>Import failed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="237"/>
+        <source>导入时出错，已导入的工单会保留，再次导入同一文件不会重复。详情已写入日志。</source>
+        <translation>The import failed. Tickets already imported are kept, and importing the same file again adds no duplicates. Details are in the log.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="44"/>
+        <source>没有找到工单内容（客户的问题）所在的列。文件中的列：%1。
+请重新导入，并在导入对话框的“列映射”中指定哪一列是内容，例如：问题描述=text</source>
+        <translation>No column holds the ticket text (the customer&apos;s question). Columns in the file: %1.
+Import again and name the text column under “Column mapping” in the import dialog, for example: 问题描述=text</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="50"/>
+        <source>“列映射”中的这些列在文件中找不到：%1。
+请检查列名是否与文件第一行的表头完全一致。</source>
+        <translation>These columns from “Column mapping” are not in the file: %1.
+Check that the names match the header in the file&apos;s first line exactly.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="55"/>
+        <source>“列映射”中的字段 %1 不存在。可用字段：%2</source>
+        <translation>“Column mapping” names an unknown field %1. Available fields: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="60"/>
+        <source>“列映射”的格式不对：每一项写成 列名=字段，多项用逗号分隔，例如：问题=text, 旺旺号=customer</source>
+        <translation>“Column mapping” is not in the right form: write each entry as column=field, separated by commas, for example: 问题=text, 旺旺号=customer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="64"/>
+        <source>找不到这个文件，请检查路径。</source>
+        <translation>The file was not found. Please check the path.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="66"/>
+        <source>不支持这种文件类型，请选择 CSV、XLSX 或 JSONL 文件。</source>
+        <translation>This file type is not supported. Please choose a CSV, XLSX or JSONL file.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="68"/>
+        <source>无法识别文件的文字编码。请用 UTF-8 或 GBK 编码另存为 CSV 后再导入。</source>
+        <translation>The file&apos;s text encoding is not recognised. Save it as CSV in UTF-8 or GBK and import it again.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="72"/>
+        <source>文件是空的，没有可导入的内容。</source>
+        <translation>The file is empty; there is nothing to import.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="73"/>
+        <source>文件无法导入：格式不对或已损坏。详细信息见下方。</source>
+        <translation>The file cannot be imported: its format is wrong or it is damaged. See the details below.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
+        <source>“列映射”中填写 %1</source>
+        <translation>enter %1 under “Column mapping”</translation>
     </message>
 </context>
 <context>
     <name>ImportOptionsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="36"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="90"/>
         <source>导入工单</source>
         <translation>Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="38"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="92"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="41"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="95"/>
         <source>可选，例如：问题=text, 旺旺号=customer</source>
         <translation>Optional, e.g. 问题=text, 旺旺号=customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="46"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="101"/>
         <source>列映射</source>
         <translation>Column mapping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="50"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="104"/>
         <source>支持 CSV、XLSX、JSONL；自动识别 UTF-8、GBK/GB18030、UTF-16 编码与淘宝/京东/拼多多常见表头。可用字段：external_id, customer, channel, created_at, text, order_id, product, status, assignee</source>
         <translation>Supports CSV, XLSX and JSONL; detects UTF-8, GBK/GB18030 and UTF-16 encodings and the usual Taobao / JD / Pinduoduo headers. Available fields: external_id, customer, channel, created_at, text, order_id, product, status, assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="117"/>
         <source>工单导出 (%1);;所有文件 (*)</source>
         <translation>Ticket exports (%1);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="118"/>
         <source>选择工单导出文件</source>
         <translation>Choose a ticket export file</translation>
     </message>
@@ -216,108 +283,108 @@
         <translation>AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="83"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
         <source>数据库：%1</source>
         <translation>Database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
         <source>坐席：%1</source>
         <translation>Agent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="86"/>
         <source>智能标签：加载中…</source>
         <translation>Smart tags: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="96"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
         <source>队列读取失败：%1</source>
         <translation>Could not load the queue: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="123"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="126"/>
         <source>导入工单…</source>
         <translation>Import tickets…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="124"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="127"/>
         <source>下一个待处理</source>
         <translation>Next unhandled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="125"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="128"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="126"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="129"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="127"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="130"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="128"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="252"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="131"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="261"/>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="130"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="133"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="135"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="138"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="139"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="142"/>
         <source>队列</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="142"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="145"/>
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="155"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="158"/>
         <source>智能标签：%1</source>
         <translation>Smart tags: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="166"/>
         <source>智能标签已停用：%1</source>
         <translation>Smart tags are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="167"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="169"/>
         <source>队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>The queue, replies and imports work as usual. Put the tagger model in models/tagger (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="171"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="173"/>
         <source>智能标签：已停用</source>
         <translation>Smart tags: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="204"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="206"/>
         <source>智能标签出错：%1</source>
         <translation>Smart tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="222"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="224"/>
         <source>没有待处理的工单了 🎉</source>
         <translation>No unhandled tickets left 🎉</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="254"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="263"/>
         <source>↑/↓  在队列中移动
 Enter  打开工单并开始回复
 /  搜索
@@ -336,7 +403,7 @@ F5  Refresh
 Ctrl+I  Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="268"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="282"/>
         <source>草稿未能保存</source>
         <translation>Draft not saved</translation>
     </message>
@@ -374,12 +441,12 @@ Ctrl+I  Import tickets</translation>
         <translation>Flagged only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="171"/>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="174"/>
         <source>共 %1 个工单</source>
         <translation>%1 tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="173"/>
+        <location filename="../../desktop_app/ui/queue_panel.py" line="176"/>
         <source>第 %1 / %2 页</source>
         <translation>Page %1 / %2</translation>
     </message>
@@ -460,7 +527,7 @@ Ctrl+I  Import tickets</translation>
         <translation>Send reply (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reply_editor.py" line="89"/>
+        <location filename="../../desktop_app/ui/reply_editor.py" line="101"/>
         <source>正在编辑……</source>
         <translation>Editing…</translation>
     </message>
@@ -468,189 +535,254 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>TicketPane</name>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="92"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="133"/>
         <source>请选择左侧的工单</source>
         <translation>Select a ticket on the left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="107"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="148"/>
         <source>订单信息</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="109"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="150"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="110"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="151"/>
         <source>商品</source>
         <translation>Product</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="111"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="152"/>
         <source>创建时间</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="112"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="153"/>
         <source>已等待</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="122"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="163"/>
         <source>智能标签</source>
         <translation>Smart tags</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="124"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="165"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="125"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="166"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="126"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="167"/>
         <source>主管关注</source>
         <translation>Supervisor attention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="132"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="173"/>
         <source>领取</source>
         <translation>Take</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="133"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="174"/>
         <source>把工单分配给我</source>
         <translation>Assign this ticket to me</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="134"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="175"/>
         <source>释放</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="135"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="176"/>
         <source>取消分配，放回公共队列</source>
         <translation>Unassign and return it to the shared queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="137"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="178"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="140"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="181"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="212"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="264"/>
         <source>已恢复 %1 保存的草稿</source>
         <translation>Restored the draft saved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="219"/>
-        <source>无法打开工单：%1</source>
-        <translation>Could not open the ticket: %1</translation>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="273"/>
+        <source>这个工单已不存在，可能已被删除。</source>
+        <translation>This ticket no longer exists; it may have been deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="224"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="276"/>
+        <source>无法打开工单，请稍后重试（详情已写入日志）。</source>
+        <translation>The ticket could not be opened. Please try again later (details are in the log).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="491"/>
+        <source>回复没有发出</source>
+        <translation>the reply was not sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="492"/>
+        <source>状态没有改成功</source>
+        <translation>the status was not changed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="493"/>
+        <source>处理人没有改成功</source>
+        <translation>the assignee was not changed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="494"/>
+        <source>标签更正没有保存</source>
+        <translation>the tag correction was not saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="510"/>
+        <source>这个工单刚被其他人更新过，%1，已重新载入最新内容。</source>
+        <translation>Someone else has just updated this ticket, so %1. It has been reloaded.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="512"/>
+        <source>您的回复仍在编辑框里，请确认后再发送。</source>
+        <translation> Your reply is still in the editor; please check it before sending again.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="514"/>
+        <source>请确认后再试一次。</source>
+        <translation> Please check it and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="517"/>
+        <source>工单 %1 刚被其他人更新过，%2。</source>
+        <translation>Someone else has just updated ticket %1, so %2.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="519"/>
+        <source>回复仍保存在该工单的草稿里，请回到该工单确认后再发送。</source>
+        <translation> The reply is kept as that ticket&apos;s draft; go back to it, check it and send again.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="522"/>
+        <source>工单 %1 已不存在，%2。</source>
+        <translation>Ticket %1 no longer exists, so %2.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="526"/>
+        <source>%1，请稍后重试（详情已写入日志）。</source>
+        <translation>Something went wrong: %1. Please try again later (details are in the log).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="528"/>
+        <source>您的回复仍在编辑框里。</source>
+        <translation> Your reply is still in the editor.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="532"/>
+        <source>工单 %1：%2，请稍后重试（详情已写入日志）。</source>
+        <translation>Ticket %1: %2. Please try again later (details are in the log).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="283"/>
         <source>匿名客户</source>
         <translation>Anonymous customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="232"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="291"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="253"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="312"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="254"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="313"/>
         <source>标签不对？选择正确的标签（会记录下来用于改进模型）</source>
         <translation>Wrong tag? Pick the right one (it is recorded to improve the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="267"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="326"/>
         <source>未标注（排队等待模型）</source>
         <translation>Not tagged yet (queued for the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="269"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="328"/>
         <source>未标注（智能标签已停用）</source>
         <translation>Not tagged (smart tags are off)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="270"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="329"/>
         <source>未标注（模型加载中）</source>
         <translation>Not tagged yet (model loading)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="273"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="332"/>
         <source>（坐席更正）</source>
         <translation> (corrected by agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="279"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="338"/>
         <source>；模型：%1</source>
         <translation>; model: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="293"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="352"/>
         <source>⚑ 已标记</source>
         <translation>⚑ Flagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="293"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="352"/>
         <source>⚑ 已标记：%1</source>
         <translation>⚑ Flagged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="296"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="355"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="318"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="377"/>
         <source>已更正为「%1」，感谢反馈</source>
         <translation>Corrected to “%1”, thanks for the feedback</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="364"/>
-        <source>草稿保存失败：%1</source>
-        <translation>Could not save the draft: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="369"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="429"/>
         <source>草稿已自动保存 %1</source>
         <translation>Draft autosaved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="394"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="435"/>
+        <source>草稿没有保存成功，稍后会自动重试（详情已写入日志）。</source>
+        <translation>The draft was not saved; it will be retried shortly (details are in the log).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="437"/>
+        <source>工单 %1 的草稿没有保存成功（详情已写入日志）。</source>
+        <translation>The draft of ticket %1 was not saved (details are in the log).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="485"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="395"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="486"/>
         <source>回复已发送：%1</source>
         <translation>Reply sent: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="401"/>
-        <source>这个工单刚被其他人更新过，已重新载入。您的回复仍在编辑框里，请确认后再发送。</source>
-        <translation>Someone else just updated this ticket, so it was reloaded. Your reply is still in the editor; check it before sending.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="404"/>
-        <source>操作失败：%1</source>
-        <translation>Action failed: %1</translation>
     </message>
 </context>
 </TS>

@@ -83,13 +83,15 @@ def write_toy_corpora(root: Path, seed: int = 3) -> Path:
             json.dumps(
                 {
                     "id": i,
-                    "sentence": "物流很快很满意" if i % 2 else "太失望了不会再买",
+                    "sentence": ("物流很快很满意" if i % 2 else "太失望了不会再买") + name[:3] + chr(0x4E00 + i),
                     "label": "Positive" if i % 2 else "Negative",
                 },
                 ensure_ascii=False,
             )
             for i in range(count)
         ]
+        if name == "unlabeled.json":  # the real unlabeled.json repeats some test_public sentences
+            lines.append(json.dumps({"id": 99, "sentence": "太失望了不会再买tes一"}, ensure_ascii=False))
         (reviews / "eprstmt" / name).write_text("\n".join(lines) + "\n", "utf-8")
     dialogues = root / "dialogues"
     (dialogues / "jddc_pairs").mkdir(parents=True)

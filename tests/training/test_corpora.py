@@ -21,6 +21,9 @@ def test_pretraining_never_reads_evaluation_text(toy_corpora):
     assert "这是测试集的会话不能用于预训练" not in joined  # session s70 is a test ticket's dialogue
     assert "我的快递到哪了" in joined  # train sessions are read
     assert not {e.text for e in reviews.shopping_heldout} & set(texts)
+    test_sentences = {e.text for e in reviews.eprstmt_test}
+    assert "太失望了不会再买tes一" in test_sentences
+    assert not test_sentences & set(texts)  # not even the copy in unlabeled.json
 
 
 def test_missing_data_folder_is_a_clear_error(tmp_path):

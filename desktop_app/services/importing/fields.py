@@ -120,6 +120,11 @@ def normalise_header(name: object) -> str:
 _LOOKUP = {normalise_header(alias): field for field, aliases in _ALIASES.items() for alias in aliases}
 
 
+# ``--map 状态=ignore``: a column the aliases would pick up but that means something else
+# in this export (e.g. 状态 holding the order status 交易成功, not the ticket's).
+IGNORE = "ignore"
+
+
 class MappingError(ValueError):
     """The columns cannot be mapped; the file is not imported at all."""
 
@@ -132,8 +137,10 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
         column, field = column.strip(), field.strip()
         if not sep or not column or not field:
             raise MappingError(f"--map expects COLUMN=FIELD, got {pair!r}")
-        if field not in CANONICAL_FIELDS:
-            raise MappingError(f"--map {pair!r}: unknown field {field!r} (fields: {', '.join(CANONICAL_FIELDS)})")
+        if field not in CANONICAL_FIELDS and field != IGNORE:
+            raise MappingError(
+                f"--map {pair!r}: unknown field {field!r} (fields: {', '.join(CANONICAL_FIELDS)}, or {IGNORE})"
+            )
         overrides[column] = field
     return overrides
 
@@ -151,7 +158,7 @@ def map_columns(headers: Sequence[object], overrides: Mapping[str, str] | None =
     # Overrides first so that an alias elsewhere cannot steal their field.
     for index, header in enumerate(headers):
         field = by_normalised.get(normalise_header(header))
-        if field and field not in claimed:
+        if field and field != IGNORE and field not in claimed:
             mapping[index] = field
             claimed.add(field)
     for index, header in enumerate(headers):

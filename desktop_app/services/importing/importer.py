@@ -26,6 +26,7 @@ from desktop_app.store.tickets import TicketRepository
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+PROGRESS_EVERY_ROWS = 1000  # progress and Cancel react per rows read, valid or not
 MAX_REPORTED_ERRORS = 1000
 
 
@@ -99,22 +100,36 @@ class ImportService:
         report = ImportReport()
         imported_at = utcnow()
         batch: list[tuple[int, NewTicket]] = []
-        rows_read = 0
+        rows_read = last_line = 0
         try:
-            for item in source.rows():
+            rows = source.rows()
+            while True:
+                try:
+                    item = next(rows)
+                except StopIteration:
+                    break
+                except UnicodeDecodeError as exc:
+                    # A damaged tail (e.g. UTF-16 cut at an odd byte): keep what was read.
+                    report.add_error(
+                        RowError(last_line + 1, f"the file is not valid {exc.encoding} text from here on; not read")
+                    )
+                    break
                 rows_read += 1
+                last_line = item.line
                 if isinstance(item, RowError):
                     report.add_error(item)
-                    continue
-                ticket = self._validate(item, imported_at, report)
-                if ticket is not None:
-                    batch.append((item.line, ticket))
+                else:
+                    ticket = self._validate(item, imported_at, report)
+                    if ticket is not None:
+                        batch.append((item.line, ticket))
                 if len(batch) >= self.batch_size:
                     self._commit(batch, report)
                     batch.clear()
+                if rows_read % min(self.batch_size, PROGRESS_EVERY_ROWS) == 0:
                     if progress:
                         progress(ImportProgress(rows_read, report.imported, source.fraction_done()))
                     if is_cancelled():
+                        self._commit(batch, report)
                         report.cancelled = True
                         return report
             self._commit(batch, report)

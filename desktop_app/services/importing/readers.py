@@ -178,12 +178,15 @@ class XlsxSource:
         except Exception as exc:  # openpyxl raises many types for a damaged file
             raise FileFormatError(f"not a readable XLSX workbook: {exc}") from exc
         self._sheet = self._book.worksheets[0]
+        # Many tools write a wrong <dimension>; read-only mode would stop at it.
+        self._sheet.reset_dimensions()
         self._overrides = overrides
-        self._total = self._sheet.max_row or 0
+        self._size = path.stat().st_size
         self._done = 0
 
     def fraction_done(self) -> float:
-        return min(self._done / self._total, 1.0) if self._total else 0.0
+        """Rows cannot be counted in advance: an estimate from ~60 compressed bytes per row."""
+        return min(self._done * 60 / self._size, 0.99) if self._size else 0.0
 
     def rows(self) -> Iterator[RawRow | RowError]:
         rows = self._sheet.iter_rows(values_only=True)

@@ -144,7 +144,9 @@ def build_ticket(fields: dict[str, object], imported_at: datetime) -> NewTicket:
         try:
             status = parse_status(raw_status)
         except ValueError as exc:
-            raise RowInvalid(str(exc)) from None
+            raise RowInvalid(
+                f"{exc}; if this column is not the ticket status, import with --map COLUMN=ignore"
+            ) from None
     elif messages and messages[-1].role == MessageRole.AGENT:
         status = TicketStatus.WAITING_CUSTOMER
     else:

@@ -378,6 +378,16 @@ def test_progress_of_a_small_file_ends_at_one(db, tmp_path: Path) -> None:
     assert [(p.rows_read, p.imported, p.fraction) for p in seen] == [(3, 3, 1.0)]
 
 
+def test_progress_and_cancel_react_to_rows_read_even_when_all_are_bad(db, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("内容,创建时间\n" + "".join(f"第{n}行,不是时间\n" for n in range(50)), "utf-8")
+    seen: list[ImportProgress] = []
+    report = ImportService(db, batch_size=10).import_file(path, progress=seen.append, is_cancelled=lambda: True)
+    assert report.cancelled
+    assert report.skipped == 10 and report.imported == 0
+    assert seen[0].rows_read == 10
+
+
 def test_cancel_stops_after_a_batch_and_reimport_completes(db, tmp_path: Path, count_rows) -> None:
     path = _numbered_file(tmp_path, 35)
     checks = []
