@@ -95,7 +95,7 @@ def run_eval_tagger(args: argparse.Namespace) -> int:
     report["model"] = evaluate(predictor, sets, threshold)
     labelled = [t.example() for t in tickets if t.split == "train"] + load_handwritten()
     baseline = TfidfBaseline(labelled, reviews.shopping_train + reviews.waimai + reviews.eprstmt_train)
-    report["baseline"] = evaluate(baseline, sets, choose_threshold(baseline, sets.dev))
+    report["baseline"] = evaluate(baseline, sets, choose_threshold(baseline, sets.dev).threshold)
     json_path, md_path = write_report(report, args.report_dir)
     print(md_path.read_text("utf-8"))
     print(f"report: {json_path} {md_path}", file=sys.stderr)

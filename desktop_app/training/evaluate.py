@@ -45,11 +45,48 @@ def eval_sets(tickets: Sequence[Ticket], reviews: ReviewSplits) -> EvalSets:
     )
 
 
-def choose_threshold(predict: Predictor, dev: Sequence[Ticket]) -> float:
-    """Rounded down to 4 decimals, so the shipped number still reaches the recall target."""
+MAX_FLAGGED_SHARE = 0.5  # a flag on most tickets tells a supervisor nothing
+
+
+@dataclass(frozen=True)
+class ThresholdChoice:
+    threshold: float
+    rule: str  # "recall>=0.95" or "best F2 (recall target not reachable)"
+    dev_recall: float
+    dev_flagged_share: float
+
+
+def choose_threshold(predict: Predictor, dev: Sequence[Ticket]) -> ThresholdChoice:
+    """The highest p(negative) threshold with ≥ 0.95 recall of negative dev tickets.
+
+    When that threshold would flag most tickets (a weak model), the threshold with the
+    best F2 (recall weighted over precision) is used instead, and the choice says so.
+    Rounded down to 4 decimals, so the shipped number keeps the recall it was chosen for.
+    """
     _, sentiment = predict([clean_text(t.text) for t in dev])
-    exact = flag_threshold_for_recall([t.sentiment == "negative" for t in dev], sentiment[:, NEG], FLAG_RECALL_TARGET)
-    return math.floor(exact * 10_000) / 10_000
+    gold = [t.sentiment == "negative" for t in dev]
+    scores = sentiment[:, NEG]
+    exact = flag_threshold_for_recall(gold, scores, FLAG_RECALL_TARGET)
+    rule = f"recall>={FLAG_RECALL_TARGET}"
+    if exact <= 0 or float((scores >= exact).mean()) > MAX_FLAGGED_SHARE:
+        exact, rule = best_f_beta_threshold(gold, scores, beta=2.0), "best F2 (recall target not reachable)"
+    threshold = max(math.floor(exact * 10_000) / 10_000, 1e-4)
+    flagged = scores >= threshold
+    caught = sum(f and g for f, g in zip(flagged, gold, strict=True))
+    return ThresholdChoice(threshold, rule, round(caught / max(sum(gold), 1), 4), round(float(flagged.mean()), 4))
+
+
+def best_f_beta_threshold(gold: Sequence[bool], scores: np.ndarray, beta: float) -> float:
+    best, best_score = 0.5, -1.0
+    for candidate in sorted(set(scores.tolist())):
+        flagged = scores >= candidate
+        tp = sum(f and g for f, g in zip(flagged, gold, strict=True))
+        fp, fn = int(flagged.sum()) - tp, sum(gold) - tp
+        denominator = (1 + beta**2) * tp + beta**2 * fn + fp
+        score = (1 + beta**2) * tp / denominator if denominator else 0.0
+        if score > best_score:
+            best, best_score = candidate, score
+    return float(best)
 
 
 def evaluate(predict: Predictor, sets: EvalSets, threshold: float) -> dict:

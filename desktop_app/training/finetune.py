@@ -34,13 +34,13 @@ IGNORE = -100
 
 @dataclass(frozen=True)
 class FinetuneSettings:
-    epochs: int = 4
+    epochs: int = 6
     batch_tokens: int = 3072
-    learning_rate: float = 3e-4
+    learning_rate: float = 4e-4
     warmup_fraction: float = 0.06
-    reviews_per_epoch: int = 16000
+    reviews_per_epoch: int = 20000
     ticket_repeats: int = 3
-    review_loss_weight: float = 0.5
+    review_loss_weight: float = 1.0
     seed: int = 13
 
 

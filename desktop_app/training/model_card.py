@@ -108,8 +108,9 @@ Training data counts: `{json.dumps(data, ensure_ascii=False)}`
 |---|---|---|
 {table}
 
-The flag threshold was chosen on the tickets dev split for ≥ 0.95 recall of negative
-tickets. Full report with per-class precision/recall and confusion matrices:
+The flag threshold was chosen on the tickets dev split: the highest one with ≥ 0.95
+recall of negative tickets, unless that would flag most tickets, in which case the one
+with the best F2; here: `{json.dumps(manifest["flag"].get("chosen_by", {}), ensure_ascii=False)}`. Full report with per-class precision/recall and confusion matrices:
 `aftersales eval tagger --data DIR`.
 
 int8 ONNX vs. the fp32 torch model it was exported from:
@@ -134,6 +135,8 @@ def finalise_model_folder(folder: Path, report: dict, threshold: float) -> None:
     manifest_path = folder / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["flag"]["negative_threshold"] = threshold
+    if "threshold_choice" in report:
+        manifest["flag"]["chosen_by"] = report["threshold_choice"]
     manifest["version"] = manifest.get("version") or date.today().strftime("%Y.%m.%d")
     manifest["metrics"] = _metrics_summary(report)
     manifest["evaluation_sizes"] = {

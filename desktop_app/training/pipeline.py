@@ -101,10 +101,10 @@ def train_tagger(
 
     sets = eval_sets(tickets, reviews)
     torch_predict = torch_predictor(model, tokenizer, recipe.size.max_length)
-    report: dict = {"model_torch": evaluate(torch_predict, sets, choose_threshold(torch_predict, sets.dev))}
+    report: dict = {"model_torch": evaluate(torch_predict, sets, choose_threshold(torch_predict, sets.dev).threshold)}
     log.info("training the TF-IDF baseline on the same data")
     baseline = TfidfBaseline(labelled, review_train)
-    report["baseline"] = evaluate(baseline, sets, choose_threshold(baseline, sets.dev))
+    report["baseline"] = evaluate(baseline, sets, choose_threshold(baseline, sets.dev).threshold)
 
     provenance = {
         "training_data": {
@@ -128,9 +128,11 @@ def train_tagger(
     log.info("exported %s with ops %s", folder, ", ".join(ops))
     # The threshold ships with the int8 model, so it is chosen on that model's dev scores.
     onnx = onnx_predictor(folder)
-    threshold = choose_threshold(onnx, sets.dev)
-    log.info("flag threshold %.4f (dev recall target 0.95)", threshold)
+    choice = choose_threshold(onnx, sets.dev)
+    threshold = choice.threshold
+    log.info("flag threshold %s", choice)
     report["model"] = evaluate(onnx, sets, threshold)
+    report["threshold_choice"] = choice.__dict__
     report["parity"] = parity(onnx, torch_predict, sets)
     report["onnx_ops"] = ops
     finalise_model_folder(folder, report, threshold)
