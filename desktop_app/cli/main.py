@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--batch-size", type=int, default=32)
     classify.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores but one)")
 
+    mask = sub.add_parser("mask", help="mask personal data (phones, IDs, cards, addresses …) in JSONL lines {id, text}")
+    mask.add_argument("--jsonl", required=True, metavar="IN", help='input JSONL file, or "-" for stdin')
+
     db = sub.add_parser("db", help="database maintenance")
     _common(db)
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -277,6 +280,27 @@ def _run_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_mask(args: argparse.Namespace) -> int:
+    from desktop_app.cli.mask import BadLine, mask_jsonl
+
+    name = "<stdin>" if args.jsonl == "-" else args.jsonl
+    try:
+        source = _stdin_utf8() if args.jsonl == "-" else open(args.jsonl, encoding="utf-8-sig")  # noqa: SIM115
+    except OSError as exc:
+        raise CliError(f"cannot read {name}: {exc.strerror}") from exc
+    try:
+        written = mask_jsonl(source, sys.stdout)
+    except BadLine as exc:
+        raise CliError(f"{name}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{name}: not UTF-8 ({exc.reason})") from exc
+    finally:
+        if args.jsonl != "-":
+            source.close()
+    print(f"masked {written} lines", file=sys.stderr)
+    return 0
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.app import run_gui
 
@@ -297,6 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     handlers = {
         "classify": _run_classify,
+        "mask": _run_mask,
         "import": _run_import,
         "db": _run_db,
         "bench": _run_bench,

@@ -75,6 +75,7 @@ def model_card(manifest: dict, metrics: dict) -> str:
     ]
     table = "\n".join(f"| {label} | {m[key]} | {b[key]} |" for label, key in rows)
     parity = "\n".join(f"- {k}: {v}" for k, v in metrics.get("parity_int8_vs_torch", {}).items())
+    chosen_by = json.dumps(manifest["flag"].get("chosen_by", {}), ensure_ascii=False)
     return f"""# aftersales-tagger {manifest.get("version", "")}
 
 Tags a Chinese after-sales ticket with one of 11 intents and one of 3 sentiments
@@ -110,7 +111,8 @@ Training data counts: `{json.dumps(data, ensure_ascii=False)}`
 
 The flag threshold was chosen on the tickets dev split: the highest one with ≥ 0.95
 recall of negative tickets, unless that would flag most tickets, in which case the one
-with the best F2; here: `{json.dumps(manifest["flag"].get("chosen_by", {}), ensure_ascii=False)}`. Full report with per-class precision/recall and confusion matrices:
+with the best F2; here: `{chosen_by}`.
+Full report with per-class precision/recall and confusion matrices:
 `aftersales eval tagger --data DIR`.
 
 int8 ONNX vs. the fp32 torch model it was exported from:

@@ -38,5 +38,7 @@ def test_manifest_metrics_reproduce_on_the_tickets_test_split():
     manifest = json.loads((SHIPPED / "manifest.json").read_text("utf-8"))
     test = [t for t in load_tickets(data) if t.split == "test"]
     intents, _ = TicketTagger.load(SHIPPED, threads=2).probabilities([t.text for t in test])
-    report = classification_report([t.intent for t in test], [list(INTENTS)[i] for i in intents.argmax(1)], list(INTENTS))
+    report = classification_report(
+        [t.intent for t in test], [list(INTENTS)[i] for i in intents.argmax(1)], list(INTENTS)
+    )
     assert report["macro_f1"] == pytest.approx(manifest["metrics"]["model"]["tickets_test_intent_macro_f1"], abs=2e-3)
