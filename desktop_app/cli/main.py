@@ -8,7 +8,8 @@ import io
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -246,8 +247,29 @@ def _stdin_utf8() -> TextIO:
     return io.TextIOWrapper(buffer, encoding="utf-8-sig", newline=None)
 
 
+@contextmanager
+def _jsonl_input(path: str) -> Iterator[TextIO]:
+    """An input JSONL file or stdin ("-"); its bad lines and bytes become one-line CLI errors."""
+    from desktop_app.cli.classify import BadLine
+
+    name = "<stdin>" if path == "-" else path
+    try:
+        source = _stdin_utf8() if path == "-" else open(path, encoding="utf-8-sig")  # noqa: SIM115
+    except OSError as exc:
+        raise CliError(f"cannot read {name}: {exc.strerror}") from exc
+    try:
+        yield source
+    except BadLine as exc:
+        raise CliError(f"{name}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{name}: not UTF-8 ({exc.reason})") from exc
+    finally:
+        if path != "-":
+            source.close()
+
+
 def _run_classify(args: argparse.Namespace) -> int:
-    from desktop_app.cli.classify import BadLine, classify_jsonl
+    from desktop_app.cli.classify import classify_jsonl
     from desktop_app.services.tagging import ModelFolderError, load_tagger
 
     if args.batch_size < 1:
@@ -256,47 +278,25 @@ def _run_classify(args: argparse.Namespace) -> int:
         tagger = load_tagger(args.model, threads=args.threads)
     except ModelFolderError as exc:
         raise CliError(str(exc)) from exc
-    name = "<stdin>" if args.jsonl == "-" else args.jsonl
-    try:
-        source = _stdin_utf8() if args.jsonl == "-" else open(args.jsonl, encoding="utf-8-sig")  # noqa: SIM115
-    except OSError as exc:
-        raise CliError(f"cannot read {name}: {exc.strerror}") from exc
-    try:
-        out = sys.stdout if args.out is None else args.out.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write {args.out}: {exc.strerror}") from exc
-    try:
-        written = classify_jsonl(source, out, tagger, batch_size=args.batch_size)
-    except BadLine as exc:
-        raise CliError(f"{name}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{name}: not UTF-8 ({exc.reason})") from exc
-    finally:
-        if args.jsonl != "-":
-            source.close()
-        if out is not sys.stdout:
-            out.close()
+    with _jsonl_input(args.jsonl) as source:
+        try:
+            out = sys.stdout if args.out is None else args.out.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.out}: {exc.strerror}") from exc
+        try:
+            written = classify_jsonl(source, out, tagger, batch_size=args.batch_size)
+        finally:
+            if out is not sys.stdout:
+                out.close()
     print(f"classified {written} tickets with {tagger.name}", file=sys.stderr)
     return 0
 
 
 def _run_mask(args: argparse.Namespace) -> int:
-    from desktop_app.cli.mask import BadLine, mask_jsonl
+    from desktop_app.cli.mask import mask_jsonl
 
-    name = "<stdin>" if args.jsonl == "-" else args.jsonl
-    try:
-        source = _stdin_utf8() if args.jsonl == "-" else open(args.jsonl, encoding="utf-8-sig")  # noqa: SIM115
-    except OSError as exc:
-        raise CliError(f"cannot read {name}: {exc.strerror}") from exc
-    try:
+    with _jsonl_input(args.jsonl) as source:
         written = mask_jsonl(source, sys.stdout)
-    except BadLine as exc:
-        raise CliError(f"{name}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{name}: not UTF-8 ({exc.reason})") from exc
-    finally:
-        if args.jsonl != "-":
-            source.close()
     print(f"masked {written} lines", file=sys.stderr)
     return 0
 
