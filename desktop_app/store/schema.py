@@ -134,6 +134,27 @@ class Draft(Base):
     __table_args__ = (UniqueConstraint("ticket_id", "author", name="uq_drafts_ticket_author"),)
 
 
+class ReplyOutcome(Base):
+    """A sent reply next to the draft the generator proposed for it.
+
+    The pair is feedback data (``train drafter --feedback``) and feeds the supervisor's
+    "how much did agents edit drafts" view; ``generated`` is NULL when the agent wrote
+    the reply without a draft.
+    """
+
+    __tablename__ = "reply_outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"), nullable=True)
+    author: Mapped[str] = mapped_column(String(100))
+    generated: Mapped[str | None] = mapped_column(Text, nullable=True)
+    final: Mapped[str] = mapped_column(Text)
+    model: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    kb_entries: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of knowledge-base entry ids
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
 class Feedback(Base):
     """An agent's correction of a model tag."""
 
