@@ -43,3 +43,19 @@ def default_tagger_dir() -> Path:
     """The ticket tagger's folder: ``$AFTERSALES_TAGGER_MODEL``, else ``models/tagger``."""
     override = os.environ.get(TAGGER_MODEL_ENV_VAR)
     return Path(override) if override else MODELS_DIR / "tagger"
+
+
+DRAFTER_MODEL_ENV_VAR = "AFTERSALES_DRAFTER_MODEL"
+KB_ENV_VAR = "AFTERSALES_KB_DIR"
+
+
+def default_drafter_dir() -> Path:
+    """The reply drafter's folder: ``$AFTERSALES_DRAFTER_MODEL``, else ``models/drafter``."""
+    override = os.environ.get(DRAFTER_MODEL_ENV_VAR)
+    return Path(override) if override else MODELS_DIR / "drafter"
+
+
+def default_kb_dir() -> Path:
+    """The knowledge base the drafts draw on: ``$AFTERSALES_KB_DIR``, else ``resources/kb``."""
+    override = os.environ.get(KB_ENV_VAR)
+    return Path(override) if override else RESOURCES_DIR / "kb"

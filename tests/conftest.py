@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from desktop_app.config import DATA_DIR_ENV_VAR, DB_ENV_VAR, TAGGER_MODEL_ENV_VAR
+from desktop_app.config import DATA_DIR_ENV_VAR, DB_ENV_VAR, DRAFTER_MODEL_ENV_VAR, TAGGER_MODEL_ENV_VAR
 from desktop_app.store.database import Database
 from desktop_app.store.records import MessageRecord, NewTicket
 from desktop_app.store.schema import Ticket
@@ -28,6 +28,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     monkeypatch.setenv(DATA_DIR_ENV_VAR, str(tmp_path_factory.mktemp("user-data")))
     monkeypatch.delenv(DB_ENV_VAR, raising=False)
     monkeypatch.setenv(TAGGER_MODEL_ENV_VAR, str(tmp_path_factory.getbasetemp() / "no-tagger-installed"))
+    monkeypatch.setenv(DRAFTER_MODEL_ENV_VAR, str(tmp_path_factory.getbasetemp() / "no-drafter-installed"))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from desktop_app.domain import MessageRole, TicketStatus
 from desktop_app.store.clock import utcnow
 from desktop_app.store.database import Database
-from desktop_app.store.drafts import DraftRecord, DraftRepository
+from desktop_app.store.drafts import DraftRecord, DraftRepository, record_outcome
 from desktop_app.store.records import MessageRecord, TicketDetail
 from desktop_app.store.tickets import StaleTicketError, TicketNotFound, TicketRepository
 
@@ -55,6 +55,8 @@ class TicketService:
     def send_reply(self, ticket_id: int, agent: str, body: str, expected_version: int) -> TicketDetail:
         """Store the reply as an agent message, hand the ball to the customer, drop the draft.
 
+        The sent text is kept next to the generated draft it started from (``reply_outcomes``).
+
         All in one transaction: if the ticket changed meanwhile nothing is written and the
         draft stays, so the agent's text is never lost.
         """
@@ -73,7 +75,9 @@ class TicketService:
                 assignee=current.assignee or agent,
                 updated_at=now,
             )
-            repo.add_message(ticket_id, MessageRecord(MessageRole.AGENT.value, text, now, agent))
-            DraftRepository(session).delete(ticket_id, agent)
+            message_id = repo.add_message(ticket_id, MessageRecord(MessageRole.AGENT.value, text, now, agent))
+            drafts = DraftRepository(session)
+            record_outcome(session, ticket_id, message_id, agent, text, drafts.get(ticket_id, agent))
+            drafts.delete(ticket_id, agent)
             session.flush()
             return repo.detail(ticket_id)

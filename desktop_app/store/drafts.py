@@ -1,7 +1,12 @@
-"""Reply drafts: one row per (ticket, author), overwritten by every autosave."""
+"""Reply drafts: one row per (ticket, author), overwritten by every autosave.
+
+A draft the generator wrote keeps the generated text, the model and the knowledge-base
+entries beside the agent's edits, so that sending can store the (generated, sent) pair.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from desktop_app.store.clock import utcnow
-from desktop_app.store.schema import Draft
+from desktop_app.store.schema import Draft, ReplyOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,20 +24,35 @@ class DraftRecord:
     body: str
     generated: str | None
     updated_at: datetime
+    generated_model: str | None = None
+    generated_kb: tuple[str, ...] = ()
+
+    @property
+    def untouched(self) -> bool:
+        """The body is still exactly what the generator wrote."""
+        return self.generated is not None and self.body == self.generated
+
+
+def _record(draft: Draft) -> DraftRecord:
+    kb = tuple(json.loads(draft.generated_kb)) if draft.generated_kb else ()
+    return DraftRecord(
+        draft.ticket_id, draft.author, draft.body, draft.generated, draft.updated_at, draft.generated_model, kb
+    )
 
 
 class DraftRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def _row(self, ticket_id: int, author: str) -> Draft | None:
+        return self.session.scalar(select(Draft).where(Draft.ticket_id == ticket_id, Draft.author == author))
+
     def get(self, ticket_id: int, author: str) -> DraftRecord | None:
-        draft = self.session.scalar(select(Draft).where(Draft.ticket_id == ticket_id, Draft.author == author))
-        if draft is None:
-            return None
-        return DraftRecord(draft.ticket_id, draft.author, draft.body, draft.generated, draft.updated_at)
+        draft = self._row(ticket_id, author)
+        return None if draft is None else _record(draft)
 
     def upsert(self, ticket_id: int, author: str, body: str, generated: str | None = None) -> DraftRecord:
-        draft = self.session.scalar(select(Draft).where(Draft.ticket_id == ticket_id, Draft.author == author))
+        draft = self._row(ticket_id, author)
         now = utcnow()
         if draft is None:
             draft = Draft(ticket_id=ticket_id, author=author, body=body, generated=generated, updated_at=now)
@@ -42,7 +62,43 @@ class DraftRepository:
             draft.updated_at = now
             if generated is not None:
                 draft.generated = generated
-        return DraftRecord(ticket_id, author, body, draft.generated, now)
+        self.session.flush()
+        return _record(draft)
+
+    def put_generated(
+        self, ticket_id: int, author: str, generated: str, model: str, kb_ids: tuple[str, ...], body: str | None = None
+    ) -> DraftRecord:
+        """Store a generated draft (as the body too, unless the agent's own text is given)."""
+        draft = self._row(ticket_id, author)
+        now = utcnow()
+        if draft is None:
+            draft = Draft(ticket_id=ticket_id, author=author, body=generated, updated_at=now)
+            self.session.add(draft)
+        draft.body = generated if body is None else body
+        draft.generated = generated
+        draft.generated_model = model
+        draft.generated_kb = json.dumps(list(kb_ids))
+        draft.updated_at = now
+        self.session.flush()
+        return _record(draft)
 
     def delete(self, ticket_id: int, author: str) -> None:
         self.session.execute(delete(Draft).where(Draft.ticket_id == ticket_id, Draft.author == author))
+
+
+def record_outcome(
+    session: Session, ticket_id: int, message_id: int | None, author: str, final: str, draft: DraftRecord | None
+) -> None:
+    """Keep the sent reply next to the generated draft it started from (feedback data)."""
+    session.add(
+        ReplyOutcome(
+            ticket_id=ticket_id,
+            message_id=message_id,
+            author=author,
+            generated=draft.generated if draft else None,
+            final=final,
+            model=draft.generated_model if draft else None,
+            kb_entries=json.dumps(list(draft.generated_kb)) if draft and draft.generated_kb else None,
+            created_at=utcnow(),
+        )
+    )

@@ -129,6 +129,8 @@ class Draft(Base):
     body: Mapped[str] = mapped_column(Text)
     # What the generator proposed, kept so that (generated, sent) pairs become training data.
     generated: Mapped[str | None] = mapped_column(Text, nullable=True)
+    generated_model: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    generated_kb: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of knowledge-base entry ids
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
     __table_args__ = (UniqueConstraint("ticket_id", "author", name="uq_drafts_ticket_author"),)

@@ -269,16 +269,17 @@ class TicketRepository:
             )
         return expected_version + 1
 
-    def add_message(self, ticket_id: int, message: MessageRecord) -> None:
-        self.session.add(
-            Message(
-                ticket_id=ticket_id,
-                role=message.role,
-                author=message.author,
-                text=message.text,
-                created_at=message.created_at,
-            )
+    def add_message(self, ticket_id: int, message: MessageRecord) -> int:
+        row = Message(
+            ticket_id=ticket_id,
+            role=message.role,
+            author=message.author,
+            text=message.text,
+            created_at=message.created_at,
         )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
 
 
 def load_json(value: str | None) -> Any:

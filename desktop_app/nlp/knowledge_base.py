@@ -1,0 +1,130 @@
+"""The shop's after-sales policies and macros, retrieved with BM25 over jieba tokens.
+
+A deploying company edits TOML files (``resources/kb/*.toml``) without touching code;
+the generator sees the best-matching entries in its prompt and the agent sees which
+entries a draft drew on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+
+_ID = re.compile(r"^[A-Za-z0-9_]+$")
+_SKIP = re.compile(r"^[\W_]+$")
+# Function words that every ticket shares and that would only add noise to BM25.
+_STOPWORDS = frozenset("的 了 吗 呢 啊 吧 我 你 您 是 在 有 和 就 都 也 还 这 那 哦 呀 嗯 么 个 一个 什么 怎么 请问 亲".split())
+
+
+class KnowledgeBaseError(ValueError):
+    """A knowledge-base file that cannot be used, with the file and entry named."""
+
+
+@dataclass(frozen=True, slots=True)
+class KbEntry:
+    id: str
+    title: str
+    text: str
+    intents: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KbHit:
+    entry: KbEntry
+    score: float
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-engine-mode jieba tokens, lower-cased, without punctuation and stopwords."""
+    tokens = []
+    for token in jieba.lcut_for_search(text.lower()):
+        token = token.strip()
+        if token and not _SKIP.match(token) and token not in _STOPWORDS:
+            tokens.append(token)
+    return tokens
+
+
+def load_entries(folder: Path) -> list[KbEntry]:
+    """Every ``[[entry]]`` of every ``*.toml`` in ``folder``, in file-name order."""
+    entries: list[KbEntry] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise KnowledgeBaseError(f"{path}: not valid TOML: {error}") from error
+        for number, raw in enumerate(data.get("entry", []), start=1):
+            where = f"{path}, entry {number}"
+            entry_id, text = str(raw.get("id", "")).strip(), str(raw.get("text", "")).strip()
+            if not _ID.match(entry_id):
+                raise KnowledgeBaseError(f"{where}: id must be letters, digits or _ (got {entry_id!r})")
+            if not text:
+                raise KnowledgeBaseError(f"{where} ({entry_id}): text is empty")
+            if entry_id in seen:
+                raise KnowledgeBaseError(f"{where}: id {entry_id!r} is already used in {seen[entry_id]}")
+            seen[entry_id] = path
+            entries.append(
+                KbEntry(
+                    id=entry_id,
+                    title=str(raw.get("title", entry_id)),
+                    text=text,
+                    intents=tuple(str(i) for i in raw.get("intents", [])),
+                    keywords=tuple(str(k) for k in raw.get("keywords", [])),
+                )
+            )
+    return entries
+
+
+class KnowledgeBase:
+    """Okapi BM25 (k1 = 1.5, b = 0.75) over title, keywords and text of each entry."""
+
+    def __init__(self, entries: Sequence[KbEntry], k1: float = 1.5, b: float = 0.75) -> None:
+        self.entries = list(entries)
+        self.k1, self.b = k1, b
+        self._docs = [Counter(tokenize(" ".join((e.title, *e.keywords, *e.keywords, e.text)))) for e in self.entries]
+        lengths = [sum(d.values()) for d in self._docs]
+        self._lengths = lengths
+        self._average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        frequency: Counter[str] = Counter()
+        for doc in self._docs:
+            frequency.update(doc.keys())
+        n = len(self._docs)
+        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+
+    @classmethod
+    def load(cls, folder: Path) -> KnowledgeBase:
+        return cls(load_entries(folder))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, entry_id: str) -> KbEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def search(self, query: str, limit: int = 2, intent: str | None = None, min_score: float = 1.0) -> list[KbHit]:
+        """Best entries for ``query``; an entry made for the ticket's intent gets a boost."""
+        terms = tokenize(query)
+        hits: list[KbHit] = []
+        for entry, doc, length in zip(self.entries, self._docs, self._lengths, strict=True):
+            score = 0.0
+            for term in terms:
+                tf = doc.get(term, 0)
+                if tf:
+                    norm = tf + self.k1 * (1 - self.b + self.b * length / self._average)
+                    score += self._idf[term] * tf * (self.k1 + 1) / norm
+            if intent and intent in entry.intents:
+                score += 1.0
+            if score >= min_score:
+                hits.append(KbHit(entry, score))
+        hits.sort(key=lambda hit: (-hit.score, hit.entry.id))
+        return hits[:limit]

@@ -1,0 +1,107 @@
+"""Drafting a reply for a ticket: the request from the ticket, the knowledge base, the outcome.
+
+The service reads the ticket (its messages, tags and order fields), retrieves knowledge-base
+entries for the customer's recent words and the ticket's intent, and asks the drafter. A
+generated draft is stored as the agent's draft (body and generated text), so that a
+prefetched draft is simply there when the ticket is opened and a crash loses nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desktop_app.nlp.draft_prompt import DraftRequest, Turn
+from desktop_app.nlp.drafter import DraftResult, ReplyDrafter
+from desktop_app.nlp.knowledge_base import KbEntry, KnowledgeBase
+from desktop_app.store.database import Database
+from desktop_app.store.drafts import DraftRecord, DraftRepository
+from desktop_app.store.records import TicketDetail
+from desktop_app.store.tickets import TicketRepository
+
+RECENT_CUSTOMER_CHARS = 200
+KB_ENTRIES = 2  # shown to the agent; the prompt uses the first
+
+
+@dataclass(frozen=True)
+class PlannedDraft:
+    request: DraftRequest
+    kb_entries: tuple[KbEntry, ...]
+
+
+@dataclass(frozen=True)
+class GeneratedDraft:
+    ticket_id: int
+    result: DraftResult
+    kb_entries: tuple[KbEntry, ...]
+    saved: DraftRecord | None  # None when stopped, or when the agent had started typing meanwhile
+
+
+def request_for(ticket: TicketDetail, kb: KnowledgeBase) -> PlannedDraft:
+    """The generator's view of a ticket: turns, tags, order facts and the best KB entries."""
+    history = tuple(Turn("agent" if m.role == "agent" else "customer", m.text) for m in ticket.messages if m.text)
+    if not history:
+        history = (Turn("customer", ticket.text),)
+    customer_words = "\n".join(t.text for t in history if t.role == "customer")[-RECENT_CUSTOMER_CHARS:]
+    hits = kb.search(customer_words, limit=KB_ENTRIES, intent=ticket.intent)
+    entries = tuple(hit.entry for hit in hits)
+    request = DraftRequest(
+        text="",
+        history=history,
+        intent=ticket.intent,
+        sentiment=ticket.sentiment,
+        order_id=ticket.order_id,
+        product=ticket.product,
+        customer=ticket.customer,
+        request_id=ticket.external_id,
+        kb_texts=tuple(e.text for e in entries[:1]),
+    )
+    return PlannedDraft(request, entries)
+
+
+class DraftingService:
+    def __init__(self, db: Database, drafter: ReplyDrafter, kb: KnowledgeBase) -> None:
+        self.db = db
+        self.drafter = drafter
+        self.kb = kb
+
+    def plan(self, ticket_id: int) -> PlannedDraft:
+        with self.db.session() as session:
+            return request_for(TicketRepository(session).detail(ticket_id), self.kb)
+
+    def needs_draft(self, ticket_id: int, agent: str) -> bool:
+        """No draft yet and the customer spoke last (there is something to answer)."""
+        with self.db.session() as session:
+            if DraftRepository(session).get(ticket_id, agent) is not None:
+                return False
+            ticket = TicketRepository(session).detail(ticket_id)
+        return not ticket.messages or ticket.messages[-1].role != "agent"
+
+    def generate(
+        self,
+        ticket_id: int,
+        agent: str,
+        cancel: threading.Event | None = None,
+        on_token: Callable[[str], None] | None = None,
+        replace_untouched_only: bool = True,
+    ) -> GeneratedDraft:
+        """Draft a reply and store it as the agent's draft.
+
+        With ``replace_untouched_only`` an existing draft the agent has edited is never
+        overwritten (the generated text is still returned for the editor to offer).
+        """
+        planned = self.plan(ticket_id)
+        result = self.drafter.stream(planned.request, cancel=cancel, on_token=on_token)
+        result.kb_ids = tuple(e.id for e in planned.kb_entries)
+        saved = None
+        if not result.stopped and result.text.strip():
+            with self.db.session() as session:
+                drafts = DraftRepository(session)
+                current = drafts.get(ticket_id, agent)
+                if current is None or current.untouched or not replace_untouched_only:
+                    saved = drafts.put_generated(ticket_id, agent, result.text, result.model, result.kb_ids)
+        return GeneratedDraft(ticket_id, result, planned.kb_entries, saved)
+
+    def entries(self, ids: tuple[str, ...]) -> list[KbEntry]:
+        return [e for e in (self.kb.get(i) for i in ids) if e is not None]

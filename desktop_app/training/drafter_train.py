@@ -1,0 +1,156 @@
+"""Causal-LM training of the reply generator on prompt + reply sequences.
+
+The loss is on the reply tokens (and the end token that stops a draft) at full weight and
+on the prompt's context at a small weight, because the context is the only other real
+Chinese customer-service text this small corpus has. The vocabulary head runs only on the
+positions that carry loss.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import torch
+from tokenizers import Tokenizer
+from transformers import Qwen2ForCausalLM
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DrafterTrainSettings:
+    epochs: float = 3.5
+    batch_tokens: int = 4096
+    learning_rate: float = 1e-3
+    warmup_fraction: float = 0.04
+    weight_decay: float = 0.05
+    context_weight: float = 0.2
+    max_length: int = 256
+    seed: int = 13
+    time_budget_s: float | None = None  # stop early, still on the schedule's last step
+
+
+@dataclass(frozen=True)
+class Sequence_:
+    ids: list[int]
+    weights: list[float]  # loss weight of predicting ids[i] (0 for the first token)
+
+
+def encode_example(tokenizer: Tokenizer, prompt: str, reply: str, eos: str, max_length: int, context_weight: float) -> Sequence_:
+    """Prompt tokens, reply tokens and the end token; the prompt is cut from its front when too long."""
+    prompt_ids = tokenizer.encode(prompt, add_special_tokens=False).ids
+    reply_ids = tokenizer.encode(reply, add_special_tokens=False).ids + [tokenizer.token_to_id(eos)]
+    reply_ids = reply_ids[: max_length // 2]
+    room = max_length - len(reply_ids)
+    if len(prompt_ids) > room:
+        # Keep the head (tags, knowledge base) and the newest context.
+        head = prompt_ids[:8]
+        prompt_ids = head + prompt_ids[len(prompt_ids) - (room - len(head)) :]
+    ids = prompt_ids + reply_ids
+    weights = [0.0] + [context_weight] * (len(prompt_ids) - 1) + [1.0] * len(reply_ids)
+    return Sequence_(ids, weights)
+
+
+def _batches(sequences: Sequence[Sequence_], batch_tokens: int, rng: random.Random) -> list[list[int]]:
+    order = sorted(range(len(sequences)), key=lambda i: (len(sequences[i].ids), rng.random()))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        longest = max([len(sequences[index].ids)] + [len(sequences[i].ids) for i in current[-1:]])
+        if current and longest * (len(current) + 1) > batch_tokens:
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    rng.shuffle(batches)
+    return batches
+
+
+def _collate(sequences: Sequence[Sequence_], indices: list[int], pad_id: int) -> tuple[torch.Tensor, ...]:
+    width = max(len(sequences[i].ids) for i in indices)
+    ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(indices), width), dtype=torch.long)
+    weights = torch.zeros((len(indices), width), dtype=torch.float)
+    for row, index in enumerate(indices):
+        seq = sequences[index]
+        ids[row, : len(seq.ids)] = torch.tensor(seq.ids)
+        mask[row, : len(seq.ids)] = 1
+        weights[row, : len(seq.weights)] = torch.tensor(seq.weights)
+    return ids, mask, weights
+
+
+def weighted_loss(model: Qwen2ForCausalLM, ids: torch.Tensor, mask: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of next-token prediction, the head computed only where a weight is set."""
+    hidden = model.model(input_ids=ids, attention_mask=mask).last_hidden_state
+    hidden, targets, target_weights = hidden[:, :-1], ids[:, 1:], weights[:, 1:]
+    chosen = target_weights > 0
+    logits = model.lm_head(hidden[chosen])
+    losses = torch.nn.functional.cross_entropy(logits.float(), targets[chosen], reduction="none")
+    chosen_weights = target_weights[chosen]
+    return (losses * chosen_weights).sum() / chosen_weights.sum().clamp_min(1e-6)
+
+
+def train_decoder(
+    model: Qwen2ForCausalLM,
+    sequences: Sequence[Sequence_],
+    pad_id: int,
+    settings: DrafterTrainSettings,
+    on_progress: Callable[[int, int, float], None] | None = None,
+) -> dict[str, float]:
+    """AdamW with warm-up and cosine decay; returns the final smoothed loss and the speed."""
+    torch.manual_seed(settings.seed)
+    rng = random.Random(settings.seed)
+    epoch_batches = _batches(sequences, settings.batch_tokens, rng)
+    total = max(1, int(len(epoch_batches) * settings.epochs))
+    warmup = max(1, int(total * settings.warmup_fraction))
+    decay, no_decay = [], []
+    for name, parameter in model.named_parameters():
+        (no_decay if parameter.ndim < 2 or "norm" in name else decay).append(parameter)
+    optimizer = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": settings.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=settings.learning_rate,
+        betas=(0.9, 0.98),
+    )
+
+    def schedule(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, total - warmup)
+        return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    model.train()
+    started, tokens, smoothed = time.perf_counter(), 0, float("nan")
+    step = 0
+    while step < total:
+        batches = epoch_batches if step == 0 else _batches(sequences, settings.batch_tokens, rng)
+        for indices in batches:
+            if step >= total:
+                break
+            ids, mask, weights = _collate(sequences, indices, pad_id)
+            loss = weighted_loss(model, ids, mask, weights)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            tokens += int(mask.sum())
+            value = float(loss.detach())
+            smoothed = value if math.isnan(smoothed) else 0.98 * smoothed + 0.02 * value
+            if on_progress and (step % 50 == 0 or step == total):
+                on_progress(step, total, smoothed)
+            elapsed = time.perf_counter() - started
+            if settings.time_budget_s and elapsed > settings.time_budget_s:
+                log.warning("time budget of %.0f s reached at step %d of %d", settings.time_budget_s, step, total)
+                total = step
+                break
+    model.eval()
+    elapsed = time.perf_counter() - started
+    return {"steps": step, "loss": smoothed, "seconds": elapsed, "tokens_per_s": tokens / max(elapsed, 1e-9)}
