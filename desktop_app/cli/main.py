@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop_app import __version__
+from desktop_app.cli import accounts
 from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, REPO_DIR, resolve_db_url
+from desktop_app.services.log_masking import install_log_masking
 from desktop_app.store.database import Database, DatabaseError
 
 EXIT_BAD_INPUT = 2
@@ -129,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_eval.add_argument("--data", type=Path, default=None)
     tagger_eval.add_argument("--model", type=Path, default=None, help=TAGGER_HELP)
     tagger_eval.add_argument("--report-dir", type=Path, default=Path("reports"))
+    accounts.add_parsers(sub, _common)
     return parser
 
 
@@ -319,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    install_log_masking()
     handlers = {
         "classify": _run_classify,
         "mask": _run_mask,
@@ -327,6 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench": _run_bench,
         "train": _run_train,
         "eval": _run_eval,
+        **accounts.HANDLERS,
     }
     try:
         return handlers.get(args.command or "gui", _run_gui)(args)

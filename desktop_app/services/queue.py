@@ -1,8 +1,9 @@
-"""The agent's queue: one page of tickets for a filter and a sort order."""
+"""The agent's queue: one page of tickets for a filter and a sort order, masked for display."""
 
 from __future__ import annotations
 
 from desktop_app.domain import UNHANDLED_STATUSES
+from desktop_app.services.display import masked_page, masked_row
 from desktop_app.store.database import Database
 from desktop_app.store.records import QueueFilter, QueuePage, QueueRow, QueueSort
 from desktop_app.store.tickets import SORT_COLUMNS, TicketRepository
@@ -31,12 +32,14 @@ class QueueService:
         if page_size <= 0:
             raise ValueError("page_size must be positive")
         with self.db.session() as session:
-            return TicketRepository(session).page(queue_filter, sort, max(page_index, 0) * page_size, page_size, total)
+            page = TicketRepository(session).page(queue_filter, sort, max(page_index, 0) * page_size, page_size, total)
+        return masked_page(page)
 
     def rows(self, ticket_ids: list[int]) -> list[QueueRow]:
         """Fresh copies of some rows, e.g. after a ticket changed while it was on screen."""
         with self.db.session() as session:
-            return TicketRepository(session).rows_by_id(ticket_ids)
+            rows = TicketRepository(session).rows_by_id(ticket_ids)
+        return [masked_row(row) for row in rows]
 
     def next_unhandled(self, agent: str | None, current_id: int | None = None) -> int | None:
         with self.db.session() as session:

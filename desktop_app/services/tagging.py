@@ -17,6 +17,10 @@ from desktop_app.config import default_tagger_dir
 from desktop_app.domain import FlagRule
 from desktop_app.nlp.model_folder import ModelFolderError
 from desktop_app.nlp.tagger import TagResult, TicketTagger
+from desktop_app.services.access import User
+from desktop_app.services.audit import AuditAction
+from desktop_app.services.display import masked_detail
+from desktop_app.store.audit import AuditRepository
 from desktop_app.store.database import Database
 from desktop_app.store.records import TicketDetail, TicketTagging
 from desktop_app.store.tags import TagRepository
@@ -148,9 +152,20 @@ class TaggingService:
             done += self._tag_ids(ids[start : start + batch_size], retag=retag, batch_size=batch_size)
         return done
 
-    def correct(self, ticket_id: int, task: str, label: str, agent: str, expected_version: int) -> TicketDetail:
-        """An agent's label for ``task`` (``intent`` or ``sentiment``); versioned, kept as feedback."""
+    def correct(
+        self, ticket_id: int, task: str, label: str, agent: str, expected_version: int, actor: User | None = None
+    ) -> TicketDetail:
+        """An agent's label for ``task`` (``intent`` or ``sentiment``); versioned, kept as
+        feedback, and audited (as ``actor`` when given, else as ``agent``) in the same
+        transaction. Returns the ticket masked for display."""
         with self.db.session() as session:
+            before = TicketRepository(session).detail(ticket_id)
             TagRepository(session).correct(ticket_id, task, label, agent, expected_version)
+            AuditRepository(session).append(
+                actor.name if actor else agent,
+                AuditAction.TAG_CORRECTION,
+                ticket_id,
+                {"task": task, "from": getattr(before, task), "to": label},
+            )
             session.flush()
-            return TicketRepository(session).detail(ticket_id)
+            return masked_detail(TicketRepository(session).detail(ticket_id))

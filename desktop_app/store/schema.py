@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    DDL,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -169,3 +172,64 @@ class Feedback(Base):
     corrected_label: Mapped[str] = mapped_column(String(40))
     author: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+ROLES = ("agent", "supervisor")
+
+
+class User(Base):
+    """A person who signs in; ``password_hash`` is a self-describing scrypt string, never the password."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (CheckConstraint("role IN ('agent', 'supervisor')", name="role"),)
+
+
+class AuditEntry(Base):
+    """Who did what, when, to which ticket: reveals, exports, role changes, tag corrections.
+
+    Append-only: the repository has no update or delete, and triggers (SQLite and
+    PostgreSQL) refuse both at the SQL level. ``ticket_id`` is no foreign key on purpose:
+    the record must outlive the ticket it names.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
+
+
+AUDIT_APPEND_ONLY_MESSAGE = "audit log is append-only"
+
+# The same statements as migration 0004, so that a schema made with create_all (tests,
+# tools) is just as append-only as a migrated one.
+for _event in ("UPDATE", "DELETE"):
+    event.listen(
+        AuditEntry.__table__,
+        "after_create",
+        DDL(
+            f"CREATE TRIGGER audit_log_no_{_event.lower()} BEFORE {_event} ON audit_log "
+            f"BEGIN SELECT RAISE(ABORT, '{AUDIT_APPEND_ONLY_MESSAGE}'); END"
+        ).execute_if(dialect="sqlite"),
+    )
+event.listen(
+    AuditEntry.__table__,
+    "after_create",
+    DDL(
+        "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN RAISE EXCEPTION '{AUDIT_APPEND_ONLY_MESSAGE}'; END $$; "
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+    ).execute_if(dialect="postgresql"),
+)

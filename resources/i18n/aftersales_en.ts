@@ -276,6 +276,109 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="57"/>
+        <source>创建主管账号</source>
+        <translation>Create the supervisor account</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="57"/>
+        <source>登录售后助手</source>
+        <translation>Sign in to AfterSales Assist</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="59"/>
+        <source>首次使用：请创建主管账号。主管登录后可以添加坐席账号。</source>
+        <translation>First start: create the supervisor account. Once signed in, the supervisor can add agent accounts.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="61"/>
+        <source>请输入用户名和密码。</source>
+        <translation>Enter your user name and password.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="76"/>
+        <source>创建并登录</source>
+        <translation>Create and sign in</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="76"/>
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="77"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="83"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="84"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="86"/>
+        <source>至少 %1 个字符</source>
+        <translation>at least %1 characters</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="87"/>
+        <source>确认密码</source>
+        <translation>Confirm password</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="101"/>
+        <source>请输入用户名。</source>
+        <translation>Enter a user name.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="108"/>
+        <source>两次输入的密码不一致。</source>
+        <translation>The passwords do not match.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="111"/>
+        <source>请输入密码。</source>
+        <translation>Enter the password.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="146"/>
+        <source>该账号已停用，请联系主管。</source>
+        <translation>This account is disabled; ask a supervisor.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="147"/>
+        <source>用户名或密码错误。</source>
+        <translation>Wrong user name or password.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="151"/>
+        <source>该用户名已存在。</source>
+        <translation>This user name is taken.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="154"/>
+        <source>无法登录：%1</source>
+        <translation>Cannot sign in: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="157"/>
+        <source>密码至少 %1 个字符。</source>
+        <translation>The password needs at least %1 characters.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/login_dialog.py" line="171"/>
+        <source>正在验证…</source>
+        <translation>Checking…</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="43"/>

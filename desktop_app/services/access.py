@@ -1,0 +1,76 @@
+"""Who is signed in and what their role allows.
+
+The services check roles themselves (``require_supervisor``) rather than trusting the
+UI to hide buttons: the CLI and any future front end go through the same checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+
+
+ROLE_NAMES_ZH: dict[Role, str] = {Role.AGENT: "坐席", Role.SUPERVISOR: "主管"}
+
+# The actions the services guard, as the Chinese message names them, with their English.
+ACTIONS_EN: dict[str, str] = {
+    "添加用户": "adding users",
+    "修改角色": "changing roles",
+    "查看用户列表": "listing users",
+    "查看审计日志": "reading the audit log",
+    "查看未脱敏信息": "revealing personal data",
+    "导出数据": "exporting data",
+    "导出训练数据": "exporting training data",
+    "接管工单": "taking over tickets",
+    "取消标记": "unflagging tickets",
+    "更改其他坐席的工单分配": "changing another agent's assignment",
+}
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in person (what ``AccountService.authenticate`` returns); carries no secret."""
+
+    id: int
+    name: str
+    role: Role
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role is Role.SUPERVISOR
+
+
+class PermissionDenied(Exception):
+    """The signed-in user's role does not allow this; the message is shown as is (Chinese, then English)."""
+
+    def __init__(self, user: User | None, action: str, needed: Role = Role.SUPERVISOR) -> None:
+        self.user = user
+        self.action = action
+        self.needed = needed
+        who = "未登录" if user is None else f"{user.name}（{ROLE_NAMES_ZH[user.role]}）"
+        who_en = "not signed in" if user is None else f"{user.name} ({user.role.value})"
+        super().__init__(
+            f"权限不足：{action}需要{ROLE_NAMES_ZH[needed]}权限，当前用户 {who}。"
+            f" / Permission denied: {ACTIONS_EN.get(action, action)} requires the {needed.value} role;"
+            f" signed in as {who_en}."
+        )
+
+
+def parse_role(value: str | Role) -> Role:
+    """A Role from its id; ValueError naming the valid ones otherwise."""
+    try:
+        return Role(str(value).strip().lower())
+    except ValueError:
+        raise ValueError(f"unknown role {value!r}; expected one of {', '.join(r.value for r in Role)}") from None
+
+
+def require_supervisor(user: User | None, action: str) -> User:
+    """Return ``user`` if it is a supervisor; raise PermissionDenied otherwise (before anything is written)."""
+    if user is None or user.role is not Role.SUPERVISOR:
+        raise PermissionDenied(user, action)
+    return user

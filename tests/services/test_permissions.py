@@ -1,0 +1,101 @@
+"""What an agent cannot do, proved at the service level: each attempt raises
+PermissionDenied and leaves the database (tickets, users, audit log) and the disk as they were."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop_app.services.access import PermissionDenied, Role, User
+from desktop_app.services.accounts import AccountService
+from desktop_app.services.audit import AuditService
+from desktop_app.services.export import export_rows
+from desktop_app.services.supervision import SupervisionService
+from desktop_app.services.tickets import TicketService
+from desktop_app.services.training_export import export_training
+from desktop_app.store.database import Database
+from desktop_app.store.schema import AuditEntry, Ticket
+from desktop_app.store.schema import User as UserRow
+
+PII_TEXT = "收件人：张三，电话13812345678，身份证11010519491231002X"
+
+
+def _snapshot(db: Database) -> tuple[list, list, list]:
+    with db.session() as session:
+        tickets = [
+            tuple(r) for r in session.execute(select(Ticket.id, Ticket.assignee, Ticket.flagged, Ticket.version))
+        ]
+        users = [tuple(r) for r in session.execute(select(UserRow.name, UserRow.role, UserRow.password_hash))]
+        audit = [tuple(r) for r in session.execute(select(AuditEntry.id, AuditEntry.action))]
+    return tickets, users, audit
+
+
+@pytest.fixture
+def tickets(db: Database, add_tickets, make_ticket, other_agent: User, set_columns) -> dict[str, int]:
+    ids = add_tickets(
+        [
+            make_ticket(1, text=PII_TEXT, assignee=other_agent.name),
+            make_ticket(2, text="没有分配的工单"),
+        ]
+    )
+    set_columns(ids["T-00001"], flagged=True)
+    return ids
+
+
+ATTEMPTS: dict[str, Callable[[Database, User, dict[str, int], Path], object]] = {
+    "reveal": lambda db, me, ids, out: SupervisionService(db).reveal_ticket(me, ids["T-00001"], "想看"),
+    "export csv": lambda db, me, ids, out: export_rows(db, me, ["text"], [[PII_TEXT]], out / "x.csv", "csv"),
+    "export xlsx unmasked": lambda db, me, ids, out: export_rows(
+        db, me, ["text"], [[PII_TEXT]], out / "x.xlsx", "xlsx", unmasked=True
+    ),
+    "export-training": lambda db, me, ids, out: export_training(db, me, out / "t.jsonl"),
+    "read audit": lambda db, me, ids, out: AuditService(db).read(me),
+    "count audit": lambda db, me, ids, out: AuditService(db).count(me),
+    "set role": lambda db, me, ids, out: AccountService(db).set_role(me, me.name, Role.SUPERVISOR),
+    "add user": lambda db, me, ids, out: AccountService(db).add_user("new", "password1", Role.AGENT, me),
+    "list users": lambda db, me, ids, out: AccountService(db).list_users(me),
+    "reassign another's ticket to me": lambda db, me, ids, out: SupervisionService(db).reassign(
+        me, ids["T-00001"], me.name, "我来"
+    ),
+    "release another's ticket": lambda db, me, ids, out: SupervisionService(db).reassign(me, ids["T-00001"], None),
+    "give an unassigned ticket to another": lambda db, me, ids, out: SupervisionService(db).reassign(
+        me, ids["T-00002"], "客服小李"
+    ),
+    "assign via TicketService": lambda db, me, ids, out: TicketService(db).assign(ids["T-00001"], me.name, 1, actor=me),
+    "take over": lambda db, me, ids, out: SupervisionService(db).take_over(me, ids["T-00001"]),
+    "unflag": lambda db, me, ids, out: SupervisionService(db).unflag(me, ids["T-00001"], "误报"),
+}
+
+
+@pytest.mark.parametrize("attempt", list(ATTEMPTS), ids=list(ATTEMPTS))
+def test_agent_is_refused_and_nothing_is_written(
+    db: Database, agent: User, tickets: dict[str, int], tmp_path: Path, attempt: str
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    before = _snapshot(db)
+    with pytest.raises(PermissionDenied, match="Permission denied"):
+        ATTEMPTS[attempt](db, agent, tickets, out)
+    assert _snapshot(db) == before
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "attempt", ["reveal", "export csv", "export-training", "read audit", "set role", "take over", "unflag"]
+)
+def test_supervisor_may_and_leaves_an_audit_row(
+    db: Database, supervisor: User, agent: User, tickets: dict[str, int], tmp_path: Path, attempt: str
+) -> None:
+    if attempt == "set role":
+        me = supervisor
+        action = lambda: AccountService(db).set_role(me, agent.name, Role.SUPERVISOR)  # noqa: E731
+    else:
+        action = lambda: ATTEMPTS[attempt](db, supervisor, tickets, tmp_path)  # noqa: E731
+    audit_before = len(_snapshot(db)[2])
+    action()
+    audit_after = _snapshot(db)[2]
+    expected = {"read audit": 0}.get(attempt, 1)  # reading is not itself recorded
+    assert len(audit_after) == audit_before + expected
