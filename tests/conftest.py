@@ -139,3 +139,28 @@ def set_columns(db: Database) -> Callable[..., None]:
 def count_rows() -> Callable[..., int]:
     """``count_rows(db, table=Ticket)``."""
     return _count_rows
+
+
+@pytest.fixture(scope="session")
+def toy_drafter_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A verified drafter folder (random 2-layer Qwen2, fp32) built by the real builder; needs torch."""
+    pytest.importorskip("torch", reason="building a toy drafter needs the [train] extras (torch)")
+    from toy_drafter import build_toy_drafter
+
+    return build_toy_drafter(tmp_path_factory.mktemp("toy-drafter") / "drafter")
+
+
+@pytest.fixture(scope="session")
+def toy_drafter(toy_drafter_dir: Path):  # type: ignore[no-untyped-def]
+    from desktop_app.nlp.drafter import ReplyDrafter
+
+    return ReplyDrafter.load(toy_drafter_dir, threads=1)
+
+
+@pytest.fixture(scope="session")
+def foreign_drafter_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random Llama with its own vocabulary and a chat template: the drop-in model."""
+    pytest.importorskip("torch", reason="building a toy drafter needs the [train] extras (torch)")
+    from toy_drafter import build_foreign_drafter
+
+    return build_foreign_drafter(tmp_path_factory.mktemp("foreign-drafter") / "drafter")

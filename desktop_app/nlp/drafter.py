@@ -191,6 +191,8 @@ class ReplyDrafter:
                     break
                 generated.append(token)
                 field_name = self._vocabulary.slots.get(token)
+                if field_name:
+                    banned.append(token)  # an order number is said once
                 piece = str(getattr(request, field_name)) if field_name else stream.decode(token)
                 if first_token_ms is None:
                     first_token_ms = (time.perf_counter() - started) * 1000
