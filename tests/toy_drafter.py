@@ -73,7 +73,10 @@ def build_foreign_drafter(folder: Path) -> Path:
     tokenizer.decoder = decoders.ByteLevel()
     specials = ["<unk>", "<s>", "</s>", "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"]
     trainer = trainers.BpeTrainer(
-        vocab_size=420, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False
+        vocab_size=420,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
     )
     tokenizer.train_from_iterator(TEXTS, trainer=trainer)
     config = LlamaConfig(

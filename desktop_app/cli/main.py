@@ -21,7 +21,9 @@ from desktop_app.store.database import Database, DatabaseError
 
 EXIT_BAD_INPUT = 2
 DEFAULT_WORK_DIR = REPO_DIR / "build" / "tagger-work"
+DRAFTER_WORK_DIR = REPO_DIR / "build" / "drafter-work"
 TAGGER_HELP = "default: $AFTERSALES_TAGGER_MODEL, else models/tagger"
+DRAFTER_HELP = "default: $AFTERSALES_DRAFTER_MODEL, else models/drafter"
 
 
 class CliError(Exception):
@@ -88,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     mask = sub.add_parser("mask", help="mask personal data (phones, IDs, cards, addresses …) in JSONL lines {id, text}")
     mask.add_argument("--jsonl", required=True, metavar="IN", help='input JSONL file, or "-" for stdin')
 
+    draft = sub.add_parser("draft", help="draft replies with the reply generator (JSONL lines or one --text)")
+    source = draft.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--jsonl", metavar="IN", help='JSONL lines {"id", "text", "history"?, "intent"?, …} ("-": stdin)'
+    )
+    source.add_argument("--text", help="draft a reply to this one customer message")
+    draft.add_argument("--model", type=Path, default=None, help="model folder; " + DRAFTER_HELP)
+    draft.add_argument("--kb", type=Path, default=None, help="knowledge-base folder (default: resources/kb)")
+    draft.add_argument("--no-kb", action="store_true", help="draft without knowledge-base entries")
+    draft.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: 2)")
+
     db = sub.add_parser("db", help="database maintenance")
     _common(db)
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -110,6 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_bench.add_argument("--rounds", type=int, default=200)
     tagger_bench.add_argument("--json", action="store_true")
 
+    drafter_bench = bench_sub.add_parser("drafter", help="onnxruntime-genai vs torch eager speed of the drafter")
+    drafter_bench.add_argument("--model", type=Path, default=None, help=DRAFTER_HELP)
+    drafter_bench.add_argument("--data", type=Path, default=None, help="corpora folder (jddc2019 dev prompts)")
+    drafter_bench.add_argument("--torch-model", type=Path, default=DRAFTER_WORK_DIR / "hf", help="transformers folder")
+    drafter_bench.add_argument("--threads", type=int, default=2)
+    drafter_bench.add_argument("--prompts", type=int, default=30)
+    drafter_bench.add_argument("--new-tokens", type=int, default=48)
+    drafter_bench.add_argument("--json", action="store_true")
+
     train = sub.add_parser("train", help="train a model from the corpora (needs the [train] extras: torch)")
     _common(train)
     train_sub = train.add_subparsers(dest="train_target", metavar="MODEL", required=True)
@@ -125,12 +147,31 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_train.add_argument("--epochs", type=int, default=None)
     tagger_train.add_argument("--toy", action="store_true", help="tiny model, few steps: a smoke test of the pipeline")
 
+    drafter_train = train_sub.add_parser("drafter", help="corpus, tokenizer, decoder training, builder export, eval")
+    _common(drafter_train)
+    drafter_train.add_argument("--data", type=Path, default=None, help="corpora folder (default: $AFTERSALES_DATA)")
+    drafter_train.add_argument("--out", type=Path, default=None, help="model folder to write; " + DRAFTER_HELP)
+    drafter_train.add_argument("--work", type=Path, default=DRAFTER_WORK_DIR, help="intermediate files")
+    drafter_train.add_argument("--report-dir", type=Path, default=Path("reports"))
+    drafter_train.add_argument("--tagger", type=Path, default=None, help="tagger for conditioning; " + TAGGER_HELP)
+    drafter_train.add_argument("--feedback", action="store_true", help="add agents' sent replies from --db")
+    drafter_train.add_argument("--reuse-model", action="store_true", help="skip training if --work has a model")
+    drafter_train.add_argument("--epochs", type=float, default=None)
+    drafter_train.add_argument("--precision", choices=("int4", "int8", "fp32"), default="int8")
+    drafter_train.add_argument("--toy", action="store_true", help="tiny model, few steps: a smoke test of the pipeline")
+
     evaluate = sub.add_parser("eval", help="evaluate a model on the corpora's held-out sets")
     eval_sub = evaluate.add_subparsers(dest="eval_target", metavar="MODEL", required=True)
     tagger_eval = eval_sub.add_parser("tagger", help="JSON + Markdown report, with the TF-IDF baseline")
     tagger_eval.add_argument("--data", type=Path, default=None)
     tagger_eval.add_argument("--model", type=Path, default=None, help=TAGGER_HELP)
     tagger_eval.add_argument("--report-dir", type=Path, default=Path("reports"))
+    drafter_eval = eval_sub.add_parser("drafter", help="BLEU-4/ROUGE-L/distinct-2 vs two baselines, sample drafts")
+    drafter_eval.add_argument("--data", type=Path, default=None)
+    drafter_eval.add_argument("--model", type=Path, default=None, help=DRAFTER_HELP)
+    drafter_eval.add_argument("--tagger", type=Path, default=None, help="tagger for conditioning; " + TAGGER_HELP)
+    drafter_eval.add_argument("--report-dir", type=Path, default=Path("reports"))
+    drafter_eval.add_argument("--limit", type=int, default=None, help="only the first N items of each set")
     accounts.add_parsers(sub, _common)
     return parser
 
@@ -205,16 +246,16 @@ def _training(name: str, args: argparse.Namespace) -> int:
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    return _training("run_train_tagger", args)
+    return _training(f"run_train_{args.train_target}", args)
 
 
 def _run_eval(args: argparse.Namespace) -> int:
-    return _training("run_eval_tagger", args)
+    return _training(f"run_eval_{args.eval_target}", args)
 
 
 def _run_bench(args: argparse.Namespace) -> int:
-    if args.bench_target == "tagger":
-        return _training("run_bench_tagger", args)
+    if args.bench_target in ("tagger", "drafter"):
+        return _training(f"run_bench_{args.bench_target}", args)
     from desktop_app.services.queue_bench import run_queue_bench
 
     if args.rows < 1 or args.repeat < 1:
@@ -295,6 +336,36 @@ def _run_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_draft(args: argparse.Namespace) -> int:
+    from desktop_app.cli.draft import draft_jsonl, parse_request, with_knowledge
+    from desktop_app.config import default_drafter_dir, default_kb_dir
+    from desktop_app.nlp.drafter import ReplyDrafter
+    from desktop_app.nlp.knowledge_base import KnowledgeBase, KnowledgeBaseError
+    from desktop_app.nlp.model_folder import ModelFolderError
+
+    try:
+        drafter = ReplyDrafter.load(args.model or default_drafter_dir(), threads=args.threads)
+        kb = None if args.no_kb else KnowledgeBase.load(args.kb or default_kb_dir())
+    except (ModelFolderError, KnowledgeBaseError) as exc:
+        raise CliError(str(exc)) from exc
+    if args.text is not None:
+        _id, request = parse_request(1, json.dumps({"id": 1, "text": args.text}, ensure_ascii=False))
+        request, kb_ids = with_knowledge(request, kb)
+        result = drafter.stream(request, on_token=lambda piece: print(piece, end="", file=sys.stderr, flush=True))
+        print(file=sys.stderr)
+        print(
+            json.dumps(
+                {"draft": result.text, "tokens": result.tokens, "ms": round(result.ms, 1), "kb": kb_ids},
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    with _jsonl_input(args.jsonl) as source:
+        written = draft_jsonl(source, sys.stdout, drafter, kb)
+    print(f"drafted {written} replies with {drafter.name}", file=sys.stderr)
+    return 0
+
+
 def _run_mask(args: argparse.Namespace) -> int:
     from desktop_app.cli.mask import mask_jsonl
 
@@ -326,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "classify": _run_classify,
         "mask": _run_mask,
+        "draft": _run_draft,
         "import": _run_import,
         "db": _run_db,
         "bench": _run_bench,

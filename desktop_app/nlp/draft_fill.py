@@ -18,9 +18,9 @@ UNFILLABLE = tuple(t for t in PLACEHOLDER_TOKENS if t not in FILLABLE)
 
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
 _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
-_PUNCT_AFTER_CJK = re.compile(rf"(?<={_CJK})([,?!:;])|([,?!:;])(?={_CJK})")
+_PUNCT_AFTER_CJK = re.compile(rf"(?<={_CJK}|[，？！：；])([,?!:;])|([,?!:;])(?={_CJK})")
 _REPEATED_PUNCT = re.compile(r"([，。！？~])\1+")
-_REPEATED_CLAUSE = re.compile(r"(.{4,}?[，。！？~])\1+")
+_REPEATED_CLAUSE = re.compile(r"(.{2,}?[，。！？~])\1+")
 _HONORIFIC = re.compile(r"(先生|女士|小姐|老师|总)$")
 _NAME_LIKE = re.compile(rf"^{_CJK}{{2,4}}$")
 _GREETING = re.compile(r"^(?:亲爱的|亲|您好|你好)[,，!！~]*")
@@ -39,7 +39,8 @@ def form_of_address(customer: str) -> str:
 
 def polish(text: str) -> str:
     """Chinese punctuation, no doubled marks or repeated clauses, no dangling commas."""
-    text = _PUNCT_AFTER_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
+    while (widened := _PUNCT_AFTER_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)) != text:
+        text = widened  # a run of marks widens one mark per pass (the look-behind sees the old text)
     text = _REPEATED_PUNCT.sub(r"\1", text)
     text = _REPEATED_CLAUSE.sub(r"\1", text)
     return text.strip(" ，,")

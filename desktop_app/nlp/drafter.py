@@ -146,11 +146,13 @@ class ReplyDrafter:
         cancel: threading.Event | None = None,
         max_new_tokens: int | None = None,
         on_token: Callable[[str], None] | None = None,
+        min_new_tokens: int = 0,
     ) -> DraftResult:
         """Generate greedily, calling ``on_token`` with each new piece of the model's text.
 
         Requests from several threads run one after another. A set ``cancel`` event stops
-        the draft between two tokens; the result then has ``stopped`` set.
+        the draft between two tokens; the result then has ``stopped`` set. ``min_new_tokens``
+        holds the end token back (benchmarks compare engines on equal lengths).
         """
         import onnxruntime_genai as og
 
@@ -163,6 +165,7 @@ class ReplyDrafter:
             params = og.GeneratorParams(self.model)
             params.set_search_options(
                 max_length=len(prompt) + limit,
+                min_length=len(prompt) + min(min_new_tokens, limit),
                 do_sample=False,
                 repetition_penalty=self.repetition_penalty,
             )

@@ -22,7 +22,9 @@ jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 _ID = re.compile(r"^[A-Za-z0-9_]+$")
 _SKIP = re.compile(r"^[\W_]+$")
 # Function words that every ticket shares and that would only add noise to BM25.
-_STOPWORDS = frozenset("的 了 吗 呢 啊 吧 我 你 您 是 在 有 和 就 都 也 还 这 那 哦 呀 嗯 么 个 一个 什么 怎么 请问 亲".split())
+_STOPWORDS = frozenset(
+    "的 了 吗 呢 啊 吧 我 你 您 是 在 有 和 就 都 也 还 这 那 哦 呀 嗯 么 个 一个 什么 怎么 请问 亲".split()
+)
 
 
 class KnowledgeBaseError(ValueError):

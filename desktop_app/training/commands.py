@@ -135,3 +135,100 @@ def run_bench_tagger(args: argparse.Namespace) -> int:
     if not any(line.engine.startswith("torch") for line in lines):
         print("  (torch eager not measured: pass --torch-weights build/tagger-work/tagger.pt)")
     return 0
+
+
+def run_train_drafter(args: argparse.Namespace) -> int:
+    """Train (or reuse) the decoder, export it with the model builder, evaluate, write the card."""
+    from desktop_app.config import default_drafter_dir
+    from desktop_app.training.drafter_model import TOY_DECODER
+    from desktop_app.training.drafter_pipeline import DrafterRecipe, export_and_evaluate, train_drafter_model
+    from desktop_app.training.drafter_train import DrafterTrainSettings
+
+    logging.getLogger("desktop_app").setLevel(logging.INFO)
+    out = args.out or default_drafter_dir()
+    data = _data(args)
+    recipe = DrafterRecipe()
+    if args.toy:
+        recipe = DrafterRecipe(size=TOY_DECODER, train=DrafterTrainSettings(epochs=1.0, batch_tokens=1024))
+    if args.epochs is not None:
+        recipe.train = replace(recipe.train, epochs=args.epochs)
+    extra = []
+    if args.feedback:
+        from desktop_app.store.database import Database
+        from desktop_app.training.feedback import reply_feedback_pairs
+
+        db = Database.open(resolve_db_url(getattr(args, "db", None)))
+        try:
+            extra = reply_feedback_pairs(db)
+        finally:
+            db.close()
+        print(f"adding {len(extra)} sent replies from the database", file=sys.stderr)
+    tagger = args.tagger or default_tagger_dir()
+    if args.reuse_model and (args.work / "hf" / "config.json").is_file():
+        print(f"reusing the trained model in {args.work / 'hf'}", file=sys.stderr)
+    else:
+        train_drafter_model(data, args.work, recipe, tagger, extra)
+    result = export_and_evaluate(
+        data, args.work, out, tagger, args.precision, args.report_dir, limit=5 if args.toy else None
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def run_eval_drafter(args: argparse.Namespace) -> int:
+    from desktop_app.config import default_drafter_dir
+    from desktop_app.nlp.drafter import ReplyDrafter
+    from desktop_app.nlp.model_folder import ModelFolderError
+    from desktop_app.training.drafter_eval import evaluate_drafter
+    from desktop_app.training.drafter_pipeline import write_drafter_report
+
+    data = _data(args)
+    try:
+        drafter = ReplyDrafter.load(args.model or default_drafter_dir())
+    except ModelFolderError as exc:
+        raise TrainingInputError(str(exc)) from exc
+    report = evaluate_drafter(data, drafter, args.tagger or default_tagger_dir(), limit=args.limit)
+    json_path, md_path = write_drafter_report(report, args.report_dir)
+    print(md_path.read_text("utf-8").split("## Sample drafts")[0])
+    print(f"report: {json_path} {md_path}", file=sys.stderr)
+    return 0
+
+
+def run_bench_drafter(args: argparse.Namespace) -> int:
+    from desktop_app.config import default_drafter_dir
+    from desktop_app.nlp.draft_prompt import DraftRequest, Turn
+    from desktop_app.nlp.model_folder import ModelFolderError
+    from desktop_app.training.bench_drafter import run_drafter_bench
+    from desktop_app.training.drafter_data import jddc2019_dev
+
+    model = args.model or default_drafter_dir()
+    try:
+        items = jddc2019_dev(resolve_data_dir(args.data))
+        requests = [DraftRequest(text="", history=i.turns) for i in items[: args.prompts]]
+    except DataMissingError:
+        from desktop_app.services.seed import load_demo_tickets
+
+        tickets = load_demo_tickets()[: args.prompts]
+        requests = [DraftRequest(text="", history=(Turn("customer", t.text),)) for t in tickets]
+        print("corpora not found: benchmarking on the demo tickets", file=sys.stderr)
+    try:
+        lines = run_drafter_bench(model, args.torch_model, requests, args.threads, args.new_tokens)
+    except ModelFolderError as exc:
+        raise TrainingInputError(str(exc)) from exc
+    if args.json:
+        print(json.dumps([line.__dict__ for line in lines], ensure_ascii=False))
+        return 0
+    print(
+        f"drafter {model}: {len(requests)} prompts, {args.new_tokens} new tokens each, {args.threads} threads, batch 1"
+    )
+    print(f"  {'engine':<34} {'first token p50':>16} {'p95':>8} {'tokens/s p50':>13} {'prompt tokens':>14}")
+    for line in lines:
+        print(
+            f"  {line.engine:<34} {line.first_token_ms_p50:13.1f} ms {line.first_token_ms_p95:8.1f} "
+            f"{line.tokens_per_s_p50:13.1f} {line.prompt_tokens_mean:14.1f}"
+        )
+    if len(lines) == 2:
+        print(f"  decode speed: onnxruntime-genai is {lines[0].ratio_to(lines[1]):.1f}x torch eager (median tokens/s)")
+    else:
+        print(f"  (torch eager not measured: no transformers folder at {args.torch_model})")
+    return 0

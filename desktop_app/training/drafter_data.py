@@ -171,7 +171,9 @@ def load_corpus(data: Path, held_out_sessions: set[str], seed: int = 13) -> Draf
 
 
 def jddc_pairs_test(data: Path) -> list[EvalItem]:
-    return [EvalItem(turns, (reply,), f"jddc_pairs-test-{i}") for i, (turns, reply) in enumerate(jddc_pairs(data, "test"))]
+    return [
+        EvalItem(turns, (reply,), f"jddc_pairs-test-{i}") for i, (turns, reply) in enumerate(jddc_pairs(data, "test"))
+    ]
 
 
 def _sessions_of(text: str) -> Iterator[tuple[str, str]]:
@@ -187,12 +189,15 @@ def jddc2019_dev(data: Path) -> list[EvalItem]:
     what the agent said.
     """
     folder = data / "dialogues" / "jddc2019"
-    answers = {session: body.strip().splitlines() for session, body in _sessions_of(folder.joinpath("dev_answer.txt").read_text("utf-8"))}
+    answers = {
+        session: body.strip().splitlines()
+        for session, body in _sessions_of(folder.joinpath("dev_answer.txt").read_text("utf-8"))
+    }
     items: list[EvalItem] = []
     for session, body in _sessions_of(folder.joinpath("dev_question.txt").read_text("utf-8")):
         turns: list[Turn] = []
         context = re.search(r"<context>\n(.*?)</context>", body, re.S)
-        for line in (context.group(1).splitlines() if context else []):
+        for line in context.group(1).splitlines() if context else []:
             role, _, text = line.partition("\t")
             text = text.split("<sep>")[0].replace("!@@@!", "，").strip()
             if text and text != "NULL":

@@ -176,8 +176,14 @@ def evaluate_drafter(
     ]
     ticket_drafts = generate([c[1] for c in chosen], labelled)
     report["dev_ticket_drafts"] = [
-        {"id": tid, "intent": intent, "sentiment": sentiment, "customer": [t.text for t in item.turns],
-         "kb": list(cond.kb_ids), "draft": draft}
+        {
+            "id": tid,
+            "intent": intent,
+            "sentiment": sentiment,
+            "customer": [t.text for t in item.turns],
+            "kb": list(cond.kb_ids),
+            "draft": draft,
+        }
         for (tid, item, intent, sentiment), cond, draft in zip(chosen, labelled, ticket_drafts, strict=True)
     ]
     all_drafts += ticket_drafts
@@ -198,11 +204,17 @@ def markdown_report(report: dict) -> str:
     lines.append("corpus distinct-2 and mean length in characters. Produced by `aftersales eval drafter`.")
     lines.append("")
     for name, section in report["sets"].items():
-        lines += [f"## {name} ({section['items']} replies)", "", "| System | BLEU-4 | ROUGE-L | distinct-2 | mean length |"]
+        lines += [
+            f"## {name} ({section['items']} replies)",
+            "",
+            "| System | BLEU-4 | ROUGE-L | distinct-2 | mean length |",
+        ]
         lines.append("|---|---|---|---|---|")
         for system in ("drafter", "tfidf_retrieval", "most_frequent_reply"):
             s = section["scores"][system]
-            lines.append(f"| {system} | {s['bleu4']:.4f} | {s['rouge_l']:.4f} | {s['distinct_2']:.3f} | {s['mean_length']} |")
+            lines.append(
+                f"| {system} | {s['bleu4']:.4f} | {s['rouge_l']:.4f} | {s['distinct_2']:.3f} | {s['mean_length']} |"
+            )
         rel = section["scores"]["relative_bleu_over_best_baseline"]
         lines += ["", f"Drafter BLEU-4 relative to the better baseline: {rel:+.1%}.", ""]
     lines += [f"Most frequent training reply: 「{report['baselines']['most_frequent_reply']}」", ""]
@@ -220,7 +232,9 @@ def markdown_report(report: dict) -> str:
             lines.append("")
     lines += ["## Drafts for labelled dev tickets (to be judged by a person)", ""]
     for number, item in enumerate(report["dev_ticket_drafts"], start=1):
-        lines.append(f"**{number}. {item['id']}** ({item['intent']}, {item['sentiment']}; KB {', '.join(item['kb']) or '—'})")
+        lines.append(
+            f"**{number}. {item['id']}** ({item['intent']}, {item['sentiment']}; KB {', '.join(item['kb']) or '—'})"
+        )
         lines.append("- customer: " + " / ".join(item["customer"])[-300:])
         lines.append(f"- **draft:** {item['draft']}")
         lines.append("")

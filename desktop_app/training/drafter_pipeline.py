@@ -21,7 +21,7 @@ from desktop_app.config import RESOURCES_DIR
 from desktop_app.nlp.draft_prompt import EOS, PAD, default_prompt
 from desktop_app.nlp.knowledge_base import KnowledgeBase
 from desktop_app.training.corpora import load_tickets
-from desktop_app.training.drafter_data import DraftPair, DrafterCorpus, load_corpus, reply_texts
+from desktop_app.training.drafter_data import DrafterCorpus, DraftPair, load_corpus, reply_texts
 from desktop_app.training.drafter_model import DecoderSize, build_decoder, build_tokenizer, save_hf_folder
 from desktop_app.training.drafter_train import DrafterTrainSettings, Sequence_, encode_example, train_decoder
 
@@ -71,7 +71,9 @@ def encode_pairs(
     sequences = []
     for pair, cond in zip(pairs, conditions, strict=True):
         prompt = default_prompt(pair.context, cond.intent, cond.sentiment, cond.kb_texts)
-        sequences.append(encode_example(tokenizer, prompt, pair.reply, EOS, settings.max_length, settings.context_weight))
+        sequences.append(
+            encode_example(tokenizer, prompt, pair.reply, EOS, settings.max_length, settings.context_weight)
+        )
     return sequences
 
 
@@ -121,3 +123,68 @@ def train_drafter_model(
     }
     (work / "training_summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
     return summary
+
+
+def write_drafter_report(report: dict, report_dir: Path) -> tuple[Path, Path]:
+    from desktop_app.training.drafter_eval import markdown_report
+
+    report_dir.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = report_dir / "drafter_eval.json", report_dir / "drafter_eval.md"
+    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
+    md_path.write_text(markdown_report(report), "utf-8")
+    return json_path, md_path
+
+
+def _metrics_summary(report: dict) -> dict:
+    summary: dict = {}
+    for name, section in report["sets"].items():
+        scores = section["scores"]
+        summary[name] = {
+            "drafter": scores["drafter"],
+            "tfidf_retrieval_bleu4": scores["tfidf_retrieval"]["bleu4"],
+            "most_frequent_reply_bleu4": scores["most_frequent_reply"]["bleu4"],
+            "relative_bleu_over_best_baseline": scores["relative_bleu_over_best_baseline"],
+        }
+    summary["safety"] = report["safety"]
+    return summary
+
+
+def export_and_evaluate(
+    data: Path,
+    work: Path,
+    out: Path,
+    tagger_dir: Path | None,
+    precision: str,
+    report_dir: Path,
+    limit: int | None = None,
+) -> dict:
+    """Builder export of ``work/hf`` into ``out``, evaluation through ReplyDrafter, manifest and card."""
+    from desktop_app.nlp.drafter import ReplyDrafter
+    from desktop_app.training.drafter_eval import evaluate_drafter
+    from desktop_app.training.drafter_export import finalise, run_builder, set_default_threads
+
+    hf = work / "hf"
+    summary_path = work / "training_summary.json"
+    training = json.loads(summary_path.read_text("utf-8")) if summary_path.is_file() else {}
+    size = json.loads((hf / "decoder_size.json").read_text("utf-8"))
+    run_builder(hf, out, precision=precision, cache=work / "builder-cache")
+    set_default_threads(out)
+    fields = {
+        "name": "aftersales-drafter",
+        "architecture": {"type": "qwen2", **size},
+        "precision": precision,
+        "training": {
+            "pairs": training.get("pairs"),
+            "sources": training.get("sources"),
+            "dropped": training.get("dropped"),
+            "held_out": "jddc_pairs test, jddc2019 dev sessions, sessions of the tickets dev/test splits",
+            "recipe": training.get("settings"),
+            "result": training.get("training"),
+        },
+    }
+    finalise(out, fields)
+    drafter = ReplyDrafter.load(out)
+    report = evaluate_drafter(data, drafter, tagger_dir, limit=limit)
+    json_path, md_path = write_drafter_report(report, report_dir)
+    manifest = finalise(out, {**fields, "metrics": _metrics_summary(report)})
+    return {"model": str(out), "report": [str(json_path), str(md_path)], "metrics": manifest["metrics"]}

@@ -41,7 +41,9 @@ class Sequence_:
     weights: list[float]  # loss weight of predicting ids[i] (0 for the first token)
 
 
-def encode_example(tokenizer: Tokenizer, prompt: str, reply: str, eos: str, max_length: int, context_weight: float) -> Sequence_:
+def encode_example(
+    tokenizer: Tokenizer, prompt: str, reply: str, eos: str, max_length: int, context_weight: float
+) -> Sequence_:
     """Prompt tokens, reply tokens and the end token; the prompt is cut from its front when too long."""
     prompt_ids = tokenizer.encode(prompt, add_special_tokens=False).ids
     reply_ids = tokenizer.encode(reply, add_special_tokens=False).ids + [tokenizer.token_to_id(eos)]
@@ -85,7 +87,9 @@ def _collate(sequences: Sequence[Sequence_], indices: list[int], pad_id: int) ->
     return ids, mask, weights
 
 
-def weighted_loss(model: Qwen2ForCausalLM, ids: torch.Tensor, mask: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+def weighted_loss(
+    model: Qwen2ForCausalLM, ids: torch.Tensor, mask: torch.Tensor, weights: torch.Tensor
+) -> torch.Tensor:
     """Cross-entropy of next-token prediction, the head computed only where a weight is set."""
     hidden = model.model(input_ids=ids, attention_mask=mask).last_hidden_state
     hidden, targets, target_weights = hidden[:, :-1], ids[:, 1:], weights[:, 1:]

@@ -108,6 +108,20 @@ def write_toy_corpora(root: Path, seed: int = 3) -> Path:
     chat.append("s70\tU0\t0\t0\t0\tnan\t这是测试集的会话不能用于预训练")
     (dialogues / "jddc2019" / "chat_0.1per.txt").write_text("\n".join(chat) + "\n", "utf-8")
     (dialogues / "csds" / "final_ext_gold_refs.txt").write_text("用户:怎么还没发货。客服:马上为您催促。\n" * 5, "utf-8")
+    (dialogues / "jddc_pairs" / "data_test.enc").write_text("快递到哪了,亲稍等\n发票怎么开,可以的\n", "utf-8")
+    (dialogues / "jddc_pairs" / "data_test.dec").write_text(
+        "亲，正在为您查询物流\n电子发票在订单详情页下载哦\n", "utf-8"
+    )
+    (dialogues / "jddc2019" / "dev_question.txt").write_text(
+        "<session d_1>\n<context>\nQ:\t我的快递到哪了\nA:\t稍等<sep>请稍等<sep>NULL\n</context>\n"
+        "<Q1>还没到啊!@@@!都三天了</Q1>\n<Q2>好的谢谢</Q2>\n</session d_1>\n",
+        "utf-8",
+    )
+    (dialogues / "jddc2019" / "dev_answer.txt").write_text(
+        "<session d_1>\n亲，这边为您催促站点<sep>马上为您催一下<sep>NULL\n"
+        "不客气<sep>不客气哦<sep>应该的\n</session d_1>\n",
+        "utf-8",
+    )
     return root
 
 
