@@ -309,11 +309,14 @@ class DeskStatsService:
         since: datetime | None = None,
         now: datetime | None = None,
         utc_offset: timedelta | None = None,
+        trim_leading_empty: bool = True,
     ) -> list[ShareBucket]:
         """Negative share of the tickets created per local hour or day, oldest first.
 
         ``since`` defaults to 48 hours (hour buckets) or 30 days (day buckets) before ``now``;
-        every bucket of the window is present, empty ones with zero counts. ``utc_offset`` is
+        every bucket from the first one holding a ticket (``trim_leading_empty``, so a young
+        database does not show a month of nothing; else from ``since``) up to ``now`` is
+        present, empty ones with zero counts; a window without tickets is all zeros. ``utc_offset`` is
         the local time zone's (default: this PC's), so that days start at local midnight.
         """
         if bucket not in ("hour", "day"):
@@ -345,6 +348,8 @@ class DeskStatsService:
         for raw, total, tagged, neg in rows:
             start = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
             found[start.replace(tzinfo=None)] = (int(total), int(tagged), int(neg or 0))
+        if found and trim_leading_empty:
+            first = max(first, min(found))
         result = []
         moment = first
         while moment <= last:

@@ -121,13 +121,23 @@ def test_negative_share_by_hour_and_day(stats, make_ticket, add_tickets, set_col
     set_columns(ids["T-00004"], sentiment="negative")
     set_columns(ids["T-00005"], sentiment="positive")
 
-    hours = stats.negative_share("hour", since=datetime(2024, 5, 3, 8, 30), now=NOW, utc_offset=timedelta(0))
+    hours = stats.negative_share(
+        "hour", since=datetime(2024, 5, 3, 8, 30), now=NOW, utc_offset=timedelta(0), trim_leading_empty=False
+    )
     assert [b.start for b in hours] == [datetime(2024, 5, 3, h) for h in range(8, 13)]
     assert [(b.total, b.tagged, b.negative) for b in hours] == [(0, 0, 0), (3, 2, 1), (0, 0, 0), (1, 1, 1), (0, 0, 0)]
     assert hours[1].share == pytest.approx(0.5) and hours[0].share is None
 
     days = stats.negative_share("day", since=datetime(2024, 5, 1), now=NOW, utc_offset=timedelta(0))
-    assert [(b.start.day, b.total, b.negative) for b in days] == [(1, 0, 0), (2, 1, 0), (3, 4, 2)]
+    assert [(b.start.day, b.total, b.negative) for b in days] == [(2, 1, 0), (3, 4, 2)]  # from the first ticket on
+    trimmed = stats.negative_share("hour", since=datetime(2024, 5, 3, 6), now=NOW, utc_offset=timedelta(0))
+    assert [b.start.hour for b in trimmed] == [9, 10, 11, 12]
+
+
+def test_negative_share_without_tickets_is_the_whole_window_of_zeros(stats):
+    hours = stats.negative_share("hour", now=NOW, utc_offset=timedelta(0))
+    assert len(hours) == 48 and all(b.total == 0 and b.share is None for b in hours)
+    assert hours[-1].start == datetime(2024, 5, 3, 12)
 
 
 def test_negative_share_days_follow_local_midnight(stats, make_ticket, add_tickets, set_columns):
