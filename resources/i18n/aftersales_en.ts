@@ -815,153 +815,158 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>SupervisorDesk</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="90"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="97"/>
         <source>关闭提示</source>
         <translation>Close message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="119"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="126"/>
         <source>转派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="120"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="127"/>
         <source>我来接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="121"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="128"/>
         <source>取消标记…</source>
         <translation>Unflag…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="122"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="129"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="123"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="130"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="124"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="131"/>
         <source>把选中的工单转给另一位坐席</source>
         <translation>Give the selected ticket to another agent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="125"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="132"/>
         <source>由你来处理选中的工单</source>
         <translation>Handle the selected ticket yourself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="126"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="133"/>
         <source>确认无需关注后取消标记（须填写原因）</source>
         <translation>Clear the flag once no attention is needed (a reason is required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="127"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="134"/>
         <source>把当前列表导出为 CSV 或 Excel</source>
         <translation>Export this list to CSV or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="144"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="151"/>
         <source>标记队列</source>
         <translation>Flagged queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="145"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="152"/>
         <source>图表</source>
         <translation>Charts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="146"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="153"/>
         <source>模型健康</source>
         <translation>Model health</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="244"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="262"/>
         <source>读取数据失败：%1</source>
         <translation>Could not read the data: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="257"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="278"/>
+        <source>显示等待最久的 %1 个标记工单 · 更新于 %2</source>
+        <translation>Showing the %1 longest-waiting flagged tickets · updated %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="280"/>
         <source>共 %1 个标记工单 · 更新于 %2</source>
         <translation>%1 flagged tickets · updated %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="319"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="340"/>
         <source>已把工单 %1 转给 %2</source>
         <translation>Ticket %1 reassigned to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="321"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="342"/>
         <source>已取消工单 %1 的分配</source>
         <translation>Ticket %1 unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="323"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="344"/>
         <source>转派</source>
         <translation>Reassign</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="330"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="351"/>
         <source>已接手工单 %1</source>
         <translation>You took over ticket %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="331"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="352"/>
         <source>接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="339"/>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="352"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="360"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="373"/>
         <source>取消标记</source>
         <translation>Unflag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="340"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="361"/>
         <source>取消工单 %1 的标记的原因（必填）：</source>
         <translation>Why unflag ticket %1 (required):</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="348"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="369"/>
         <source>取消标记须填写原因，工单 %1 仍保持标记。</source>
         <translation>Unflagging needs a reason; ticket %1 stays flagged.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="351"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="372"/>
         <source>已取消工单 %1 的标记</source>
         <translation>Ticket %1 unflagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="358"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="379"/>
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV file (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="358"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="379"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="361"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="382"/>
         <source>导出标记工单</source>
         <translation>Export flagged tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="372"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="393"/>
         <source>已导出 %1 行到 %2</source>
         <translation>Exported %1 rows to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="373"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="394"/>
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="388"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="409"/>
         <source>%1失败：%2</source>
         <translation>%1 failed: %2</translation>
     </message>

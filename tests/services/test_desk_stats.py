@@ -284,6 +284,29 @@ def test_draft_edits_distances_and_unchanged_share(db, stats, make_ticket, add_t
     assert stats.draft_edits(limit=1).distances == (3,)
 
 
+def test_draft_edits_measure_each_pair_once(db, stats, make_ticket, add_tickets, monkeypatch):
+    from desktop_app.services import desk_stats
+
+    ticket_id = next(iter(add_tickets([make_ticket(1)]).values()))
+    rows = [("亲，您好", "您好"), ("亲，您好", "您好"), ("已发货", "已经发货")]
+    with db.session() as session:
+        session.execute(
+            insert(ReplyOutcome),
+            [{"ticket_id": ticket_id, "author": "a", "generated": g, "final": f, "created_at": NOW} for g, f in rows],
+        )
+    measured = []
+
+    def counting(a: str, b: str) -> int:
+        measured.append((a, b))
+        return levenshtein(a, b)
+
+    monkeypatch.setattr(desk_stats, "levenshtein", counting)
+    assert sorted(stats.draft_edits().distances) == [1, 2, 2]
+    assert len(measured) == 2
+    assert sorted(stats.draft_edits().distances) == [1, 2, 2]
+    assert len(measured) == 2  # the second call measured nothing again
+
+
 def test_draft_edits_empty(stats):
     edits = stats.draft_edits()
     assert edits.count == 0 and edits.unchanged_share is None and edits.median_distance is None

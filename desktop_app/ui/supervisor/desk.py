@@ -2,14 +2,17 @@
 
 Every query runs in a ``TaskRunner`` worker and every action goes through the injected
 ``DeskActions`` in another (one at a time, in order), so the event loop never waits on the
-database. The visible tab refreshes every few seconds while the desk is on screen, so new
-flags appear without anyone pressing a button; a failed action or query shows its reason
+database. While the desk is on screen the flagged queue reloads every 5 seconds, so new
+flags appear without anyone pressing a button, and the charts or model health tab, when
+shown, every 30 seconds (they scan more rows); switching tabs, changing a chart setting,
+``refresh()`` and every action reload at once. A failed action or query shows its reason
 in the banner at the top and the desk carries on.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.desk_stats import DeskStatsService, FlaggedTicket
+from desktop_app.services.desk_stats import FLAGGED_LIMIT, DeskStatsService, FlaggedTicket
 from desktop_app.store.clock import utcnow
 from desktop_app.store.database import Database
 from desktop_app.ui.supervisor.actions import DeskActions
@@ -43,7 +46,9 @@ from desktop_app.ui.supervisor.flagged_model import SORT_ROLE, TICKET_ID_ROLE, F
 from desktop_app.ui.supervisor.health import HealthData, HealthTab
 from desktop_app.ui.workers import TaskRunner
 
-REFRESH_MS = 5_000
+REFRESH_MS = 5_000  # the flagged queue, while the desk is on screen
+STATS_REFRESH_S = 30.0  # charts and model health scan more rows: at most this often on the timer
+AGENTS_REFRESH_S = 60.0  # the reassign dialog's list of agents
 SHUTDOWN_WAIT_MS = 5_000
 ERROR_STYLE = "background:#fdecea;color:#8a1c1c;padding:6px;border-radius:4px;"
 INFO_STYLE = "background:#e8f5e9;color:#1b5e20;padding:6px;border-radius:4px;"
@@ -77,6 +82,8 @@ class SupervisorDesk(QWidget):
         self._loading: set[int] = set()
         self._pending: set[int] = set()
         self._closed = False
+        self._loaded_at: dict[int, float] = {}  # monotonic time of each tab's last load
+        self._agents_at: float | None = None
 
         # banner -------------------------------------------------------------------------
         self.banner = QFrame()
@@ -168,14 +175,19 @@ class SupervisorDesk(QWidget):
 
     # -- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the flagged queue and the tab on screen now."""
+        """Reload the flagged queue (with the list of agents) and the tab on screen now."""
+        self._agents_at = None
         self._load(self.QUEUE_TAB)
         if self.tabs.currentIndex() != self.QUEUE_TAB:
             self._load(self.tabs.currentIndex())
 
     def _tick(self) -> None:
-        if self.isVisible():
-            self.refresh()
+        if not self.isVisible():
+            return
+        self._load(self.QUEUE_TAB)
+        current = self.tabs.currentIndex()
+        if current != self.QUEUE_TAB and time.monotonic() - self._loaded_at.get(current, 0.0) >= STATS_REFRESH_S:
+            self._load(current)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -192,10 +204,16 @@ class SupervisorDesk(QWidget):
             self._pending.add(which)  # again once the running query is back
             return
         self._loading.add(which)
+        self._loaded_at[which] = time.monotonic()
         if which == self.QUEUE_TAB:
             stats = self.stats
+            with_agents = self._agents_at is None or time.monotonic() - self._agents_at >= AGENTS_REFRESH_S
+            if with_agents:
+                self._agents_at = time.monotonic()
             self.reader.submit(
-                lambda: (stats.flagged_tickets(), stats.known_agents()), self._flagged_loaded, self._load_failed(which)
+                lambda: (stats.flagged_tickets(), stats.known_agents() if with_agents else None),
+                self._flagged_loaded,
+                self._load_failed(which),
             )
         elif which == self.CHARTS_TAB:
             self.reader.submit(
@@ -245,19 +263,22 @@ class SupervisorDesk(QWidget):
 
         return failed
 
-    def _flagged_loaded(self, result: tuple[list[FlaggedTicket], list[str]]) -> None:
+    def _flagged_loaded(self, result: tuple[list[FlaggedTicket], list[str] | None]) -> None:
         if not self._finished(self.QUEUE_TAB):
             return
-        rows, self.agents = result
+        rows, agents = result
+        if agents is not None:
+            self.agents = agents
         current = self.selected_ticket()
         self.flagged_model.set_rows(rows)
         if current is not None:
             self.select_ticket(current.id)
-        self.count_label.setText(
-            self.tr("共 %1 个标记工单 · 更新于 %2")
-            .replace("%1", str(len(rows)))
-            .replace("%2", datetime.now().strftime("%H:%M:%S"))
-        )
+        updated = datetime.now().strftime("%H:%M:%S")
+        if len(rows) >= FLAGGED_LIMIT:
+            text = self.tr("显示等待最久的 %1 个标记工单 · 更新于 %2")
+        else:
+            text = self.tr("共 %1 个标记工单 · 更新于 %2")
+        self.count_label.setText(text.replace("%1", str(len(rows))).replace("%2", updated))
         self._update_buttons()
         self.flaggedLoaded.emit(len(rows))
 
