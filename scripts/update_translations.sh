@@ -15,7 +15,7 @@ QM="resources/i18n/aftersales_en.qm"
 
 mkdir -p "$(dirname "$TS")"
 
-"$LUPDATE" desktop_app/ui/*.py \
+"$LUPDATE" desktop_app/ui/*.py desktop_app/ui/*/*.py \
     -ts "$TS" \
     -source-language zh_CN \
     -target-language en_US \

@@ -10,6 +10,205 @@
     </message>
 </context>
 <context>
+    <name>ChartsTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="177"/>
+        <source>最近 7 天</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="178"/>
+        <source>最近 30 天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="179"/>
+        <source>全部</source>
+        <translation>All time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="181"/>
+        <source>按小时（48 小时）</source>
+        <translation>By hour (48 hours)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="182"/>
+        <source>按天（30 天）</source>
+        <translation>By day (30 days)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="186"/>
+        <source>统计范围：</source>
+        <translation>Period:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="189"/>
+        <source>负面占比：</source>
+        <translation>Negative share:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="194"/>
+        <source>各意图工单量</source>
+        <translation>Tickets by intent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="195"/>
+        <source>负面情绪占比（浅色柱：工单量）</source>
+        <translation>Negative sentiment share (light bars: ticket volume)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="196"/>
+        <source>待处理标记工单的等待时长</source>
+        <translation>Flagged tickets still waiting, by age</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="197"/>
+        <source>各坐席处理工单数（标注：中位处理时长）</source>
+        <translation>Tickets handled per agent (label: median handling time)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <source>&lt;1小时</source>
+        <translation>&lt;1 h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <source>1–4小时</source>
+        <translation>1–4 h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <source>4–24小时</source>
+        <translation>4–24 h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <source>1–3天</source>
+        <translation>1–3 d</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <source>&gt;3天</source>
+        <translation>&gt;3 d</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="224"/>
+        <source>未打标</source>
+        <translation>Untagged</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="232"/>
+        <source>（未署名）</source>
+        <translation>(unsigned)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="235"/>
+        <source>%1单 · 中位%2</source>
+        <translation>%1 tickets · median %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
+        <source>%1：处理 %2 单，回复 %3 条，中位处理时长 %4</source>
+        <translation>%1: %2 tickets, %3 replies, median handling time %4</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="245"/>
+        <source>处理时长：坐席每条回复距该工单此前最近一条客户消息的时间。</source>
+        <translation>Handling time: from the ticket&apos;s latest earlier customer message to each agent reply.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="251"/>
+        <source>工单 %1 个（未打标 %2）· 区间负面占比 %3</source>
+        <translation>%1 tickets (%2 untagged) · negative share in range %3</translation>
+    </message>
+</context>
+<context>
+    <name>ConfusionTable</name>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="66"/>
+        <source>（未打标）</source>
+        <translation>(untagged)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="68"/>
+        <source>更正合计</source>
+        <translation>Corrections</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="68"/>
+        <source>模型打标</source>
+        <translation>Tagged by model</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="68"/>
+        <source>更正率</source>
+        <translation>Correction rate</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="83"/>
+        <source>模型：%1 → 坐席更正为：%2，%3 次</source>
+        <translation>Model: %1 → corrected to %2, %3 times</translation>
+    </message>
+</context>
+<context>
+    <name>FlaggedTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="44"/>
+        <source>工单号</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="45"/>
+        <source>客户</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="46"/>
+        <source>标记原因</source>
+        <translation>Flagged because</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="47"/>
+        <source>负面分</source>
+        <translation>Negative</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="48"/>
+        <source>意图</source>
+        <translation>Intent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="49"/>
+        <source>触发词</source>
+        <translation>Trigger words</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="50"/>
+        <source>处理人</source>
+        <translation>Assignee</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="51"/>
+        <source>已等待</source>
+        <translation>Waited</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="52"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="125"/>
+        <source>%1（坐席）</source>
+        <translation>%1 (agent)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="140"/>
+        <source>未分配</source>
+        <translation>Unassigned</translation>
+    </message>
+</context>
+<context>
     <name>Formatting</name>
     <message>
         <location filename="../../desktop_app/ui/formatting.py" line="29"/>
@@ -115,6 +314,49 @@
         <location filename="../../desktop_app/ui/formatting.py" line="74"/>
         <source>正面</source>
         <translation>Positive</translation>
+    </message>
+</context>
+<context>
+    <name>HealthTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="128"/>
+        <source>各意图标签被坐席更正的次数（标注：更正/打标）</source>
+        <translation>Corrections per intent label (label: corrected/tagged)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="130"/>
+        <source>草稿编辑距离分布（字符级 Levenshtein）</source>
+        <translation>Draft edit distance (character Levenshtein)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="134"/>
+        <source>意图：模型标签 × 坐席更正</source>
+        <translation>Intent: model label × agent correction</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="139"/>
+        <source>情绪：模型标签 × 坐席更正</source>
+        <translation>Sentiment: model label × agent correction</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="144"/>
+        <source>回复草稿的修改</source>
+        <translation>Edits to reply drafts</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="164"/>
+        <source>坐席共更正 %1 次；模型打标 %2 个工单。行：模型标签，列：更正为。</source>
+        <translation>%1 corrections by agents; %2 tickets tagged by the model. Rows: model label, columns: corrected to.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="180"/>
+        <source>%1 条回复由生成草稿发出，原样发送 %2 条（%3）；编辑距离中位数 %4 字。</source>
+        <translation>%1 replies sent from a generated draft, %2 unchanged (%3); median edit distance %4 characters.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="187"/>
+        <source>还没有由生成草稿发出的回复。</source>
+        <translation>No reply has been sent from a generated draft yet.</translation>
     </message>
 </context>
 <context>
@@ -613,6 +855,44 @@ Ctrl+I  Import tickets</translation>
     </message>
 </context>
 <context>
+    <name>ReassignDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/dialogs.py" line="17"/>
+        <source>转派工单</source>
+        <translation>Reassign ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/dialogs.py" line="25"/>
+        <source>（取消分配）</source>
+        <translation>(unassign)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/dialogs.py" line="28"/>
+        <source>例如：客户要求换人、坐席下班</source>
+        <translation>e.g. customer asked for someone else, agent off shift</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/dialogs.py" line="32"/>
+        <source>未分配</source>
+        <translation>Unassigned</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/dialogs.py" line="34"/>
+        <source>工单 %1，当前处理人：%2</source>
+        <translation>Ticket %1, now held by: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/dialogs.py" line="35"/>
+        <source>转给：</source>
+        <translation>To:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/dialogs.py" line="36"/>
+        <source>原因：</source>
+        <translation>Reason:</translation>
+    </message>
+</context>
+<context>
     <name>ReplyEditor</name>
     <message>
         <location filename="../../desktop_app/ui/reply_editor.py" line="25"/>
@@ -633,6 +913,165 @@ Ctrl+I  Import tickets</translation>
         <location filename="../../desktop_app/ui/reply_editor.py" line="101"/>
         <source>正在编辑……</source>
         <translation>Editing…</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorDesk</name>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="97"/>
+        <source>关闭提示</source>
+        <translation>Close message</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="126"/>
+        <source>转派…</source>
+        <translation>Reassign…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="127"/>
+        <source>我来接手</source>
+        <translation>Take over</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="128"/>
+        <source>取消标记…</source>
+        <translation>Unflag…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="129"/>
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="130"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="131"/>
+        <source>把选中的工单转给另一位坐席</source>
+        <translation>Give the selected ticket to another agent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="132"/>
+        <source>由你来处理选中的工单</source>
+        <translation>Handle the selected ticket yourself</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="133"/>
+        <source>确认无需关注后取消标记（须填写原因）</source>
+        <translation>Clear the flag once no attention is needed (a reason is required)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="134"/>
+        <source>把当前列表导出为 CSV 或 Excel</source>
+        <translation>Export this list to CSV or Excel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="151"/>
+        <source>标记队列</source>
+        <translation>Flagged queue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="152"/>
+        <source>图表</source>
+        <translation>Charts</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="153"/>
+        <source>模型健康</source>
+        <translation>Model health</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="262"/>
+        <source>读取数据失败：%1</source>
+        <translation>Could not read the data: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="278"/>
+        <source>显示等待最久的 %1 个标记工单 · 更新于 %2</source>
+        <translation>Showing the %1 longest-waiting flagged tickets · updated %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="280"/>
+        <source>共 %1 个标记工单 · 更新于 %2</source>
+        <translation>%1 flagged tickets · updated %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="340"/>
+        <source>已把工单 %1 转给 %2</source>
+        <translation>Ticket %1 reassigned to %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="342"/>
+        <source>已取消工单 %1 的分配</source>
+        <translation>Ticket %1 unassigned</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="344"/>
+        <source>转派</source>
+        <translation>Reassign</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="351"/>
+        <source>已接手工单 %1</source>
+        <translation>You took over ticket %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="352"/>
+        <source>接手</source>
+        <translation>Take over</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="360"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="373"/>
+        <source>取消标记</source>
+        <translation>Unflag</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="361"/>
+        <source>取消工单 %1 的标记的原因（必填）：</source>
+        <translation>Why unflag ticket %1 (required):</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="369"/>
+        <source>取消标记须填写原因，工单 %1 仍保持标记。</source>
+        <translation>Unflagging needs a reason; ticket %1 stays flagged.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="372"/>
+        <source>已取消工单 %1 的标记</source>
+        <translation>Ticket %1 unflagged</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="379"/>
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV file (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="379"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="382"/>
+        <source>导出标记工单</source>
+        <translation>Export flagged tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="393"/>
+        <source>已导出 %1 行到 %2</source>
+        <translation>Exported %1 rows to %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="394"/>
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="409"/>
+        <source>%1失败：%2</source>
+        <translation>%1 failed: %2</translation>
     </message>
 </context>
 <context>

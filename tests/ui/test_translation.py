@@ -78,7 +78,7 @@ def test_ts_file_is_up_to_date_with_the_sources(tmp_path):
         lupdate = Path(lupdate_on_path)
     scratch = tmp_path / "aftersales_en.ts"
     shutil.copyfile(TS_FILE, scratch)
-    sources = sorted(str(p) for p in (REPO_ROOT / "desktop_app" / "ui").glob("*.py"))
+    sources = sorted(str(p) for p in (REPO_ROOT / "desktop_app" / "ui").rglob("*.py"))
     result = subprocess.run(
         [str(lupdate), *sources, "-ts", str(scratch), "-no-obsolete", "-silent"],
         cwd=REPO_ROOT,

@@ -1,0 +1,448 @@
+"""The supervisor desk: the flagged queue with its actions, the charts, and model health.
+
+Every query runs in a ``TaskRunner`` worker and every action goes through the injected
+``DeskActions`` in another (one at a time, in order), so the event loop never waits on the
+database. While the desk is on screen the flagged queue reloads every 5 seconds, so new
+flags appear without anyone pressing a button, and the charts or model health tab, when
+shown, every 30 seconds (they scan more rows); switching tabs, changing a chart setting,
+``refresh()`` and every action reload at once. A failed action or query shows its reason
+in the banner at the top and the desk carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services.desk_stats import FLAGGED_LIMIT, DeskStatsService, FlaggedTicket
+from desktop_app.store.clock import utcnow
+from desktop_app.store.database import Database
+from desktop_app.ui.supervisor.actions import DeskActions
+from desktop_app.ui.supervisor.charts import ChartsData, ChartsTab
+from desktop_app.ui.supervisor.dialogs import ReassignDialog
+from desktop_app.ui.supervisor.flagged_model import SORT_ROLE, TICKET_ID_ROLE, FlaggedTableModel
+from desktop_app.ui.supervisor.health import HealthData, HealthTab
+from desktop_app.ui.workers import TaskRunner
+
+REFRESH_MS = 5_000  # the flagged queue, while the desk is on screen
+STATS_REFRESH_S = 30.0  # charts and model health scan more rows: at most this often on the timer
+AGENTS_REFRESH_S = 60.0  # the reassign dialog's list of agents
+SHUTDOWN_WAIT_MS = 5_000
+ERROR_STYLE = "background:#fdecea;color:#8a1c1c;padding:6px;border-radius:4px;"
+INFO_STYLE = "background:#e8f5e9;color:#1b5e20;padding:6px;border-radius:4px;"
+
+log = logging.getLogger(__name__)
+
+
+class SupervisorDesk(QWidget):
+    """``SupervisorDesk(db, actions)``: a widget for the supervisor's tab or window."""
+
+    QUEUE_TAB, CHARTS_TAB, HEALTH_TAB = range(3)
+
+    flaggedLoaded = Signal(int)  # rows now in the flagged table
+    chartsLoaded = Signal()
+    healthLoaded = Signal()
+    actionFinished = Signal(str, bool)  # action name ("reassign", "take_over", "unflag", "export"), succeeded
+
+    def __init__(
+        self,
+        db: Database,
+        actions: DeskActions,
+        parent: QWidget | None = None,
+        refresh_ms: int = REFRESH_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.stats = DeskStatsService(db)
+        self.actions = actions
+        self.reader = TaskRunner(max_threads=2, parent=self)
+        self.writer = TaskRunner(max_threads=1, parent=self)  # actions, in the order they were asked for
+        self.agents: list[str] = []
+        self._loading: set[int] = set()
+        self._pending: set[int] = set()
+        self._closed = False
+        self._loaded_at: dict[int, float] = {}  # monotonic time of each tab's last load
+        self._agents_at: float | None = None
+
+        # banner -------------------------------------------------------------------------
+        self.banner = QFrame()
+        self.banner.setObjectName("deskBanner")
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        self.banner_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close_banner = QToolButton()
+        close_banner.setText("×")
+        close_banner.setAutoRaise(True)
+        close_banner.setToolTip(self.tr("关闭提示"))
+        close_banner.clicked.connect(self.banner.hide)
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(0, 0, 0, 0)
+        banner_layout.addWidget(self.banner_label, 1)
+        banner_layout.addWidget(close_banner)
+        self.banner.hide()
+
+        # flagged queue ------------------------------------------------------------------
+        self.flagged_model = FlaggedTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.flagged_model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicator(FlaggedTableModel.WAITED, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        for column, width in enumerate((96, 110, 250, 64, 150, 160, 90, 90, 90)):
+            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+
+        self.reassign_button = QPushButton(self.tr("转派…"))
+        self.take_over_button = QPushButton(self.tr("我来接手"))
+        self.unflag_button = QPushButton(self.tr("取消标记…"))
+        self.export_button = QPushButton(self.tr("导出…"))
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.reassign_button.setToolTip(self.tr("把选中的工单转给另一位坐席"))
+        self.take_over_button.setToolTip(self.tr("由你来处理选中的工单"))
+        self.unflag_button.setToolTip(self.tr("确认无需关注后取消标记（须填写原因）"))
+        self.export_button.setToolTip(self.tr("把当前列表导出为 CSV 或 Excel"))
+        self.count_label = QLabel()
+        buttons = QHBoxLayout()
+        for button in (self.reassign_button, self.take_over_button, self.unflag_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.refresh_button)
+        queue_tab = QWidget()
+        queue_layout = QVBoxLayout(queue_tab)
+        queue_layout.addLayout(buttons)
+        queue_layout.addWidget(self.table, 1)
+
+        self.charts = ChartsTab()
+        self.health = HealthTab()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(queue_tab, self.tr("标记队列"))
+        self.tabs.addTab(self.charts, self.tr("图表"))
+        self.tabs.addTab(self.health, self.tr("模型健康"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+
+        self.reassign_button.clicked.connect(self.reassign_selected)
+        self.take_over_button.clicked.connect(self.take_over_selected)
+        self.unflag_button.clicked.connect(self.unflag_selected)
+        self.export_button.clicked.connect(self.export_view)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.flagged_model.modelReset.connect(self._update_buttons)
+        self.tabs.currentChanged.connect(self._load_tab)
+        self.charts.settingsChanged.connect(lambda: self._load(self.CHARTS_TAB))
+        self._update_buttons()
+
+        self.timer = QTimer(self, interval=refresh_ms)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+        self._load(self.QUEUE_TAB)
+
+    # -- loading -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the flagged queue (with the list of agents) and the tab on screen now."""
+        self._agents_at = None
+        self._load(self.QUEUE_TAB)
+        if self.tabs.currentIndex() != self.QUEUE_TAB:
+            self._load(self.tabs.currentIndex())
+
+    def _tick(self) -> None:
+        if not self.isVisible():
+            return
+        self._load(self.QUEUE_TAB)
+        current = self.tabs.currentIndex()
+        if current != self.QUEUE_TAB and time.monotonic() - self._loaded_at.get(current, 0.0) >= STATS_REFRESH_S:
+            self._load(current)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._closed:
+            self.refresh()
+
+    def _load_tab(self, index: int) -> None:
+        self._load(index)
+
+    def _load(self, which: int) -> None:
+        if self._closed:
+            return
+        if which in self._loading:
+            self._pending.add(which)  # again once the running query is back
+            return
+        self._loading.add(which)
+        self._loaded_at[which] = time.monotonic()
+        if which == self.QUEUE_TAB:
+            stats = self.stats
+            with_agents = self._agents_at is None or time.monotonic() - self._agents_at >= AGENTS_REFRESH_S
+            if with_agents:
+                self._agents_at = time.monotonic()
+            self.reader.submit(
+                lambda: (stats.flagged_tickets(), stats.known_agents() if with_agents else None),
+                self._flagged_loaded,
+                self._load_failed(which),
+            )
+        elif which == self.CHARTS_TAB:
+            self.reader.submit(
+                self._charts_query(self.charts.period_days(), self.charts.bucket_kind()),
+                self._charts_loaded,
+                self._load_failed(which),
+            )
+        else:
+            stats = self.stats
+            self.reader.submit(
+                lambda: HealthData(stats.task_health("intent"), stats.task_health("sentiment"), stats.draft_edits()),
+                self._health_loaded,
+                self._load_failed(which),
+            )
+
+    def _charts_query(self, days: int | None, bucket: str) -> Callable[[], ChartsData]:
+        stats = self.stats
+
+        def query() -> ChartsData:
+            now = utcnow()
+            since = now - timedelta(days=days) if days else None
+            return ChartsData(
+                volume=stats.volume_by_intent(since),
+                share=stats.negative_share("hour" if bucket == "hour" else "day", now=now),
+                bucket=bucket,
+                ages=stats.flagged_waiting_by_age(now),
+                agents=stats.agent_load(since),
+            )
+
+        return query
+
+    def _finished(self, which: int) -> bool:
+        """Book the end of a query; False when the desk is gone. Reruns a query asked for meanwhile."""
+        self._loading.discard(which)
+        if self._closed:
+            return False
+        if which in self._pending:
+            self._pending.discard(which)
+            QTimer.singleShot(0, lambda: self._load(which))
+        return True
+
+    def _load_failed(self, which: int) -> Callable[[BaseException], None]:
+        def failed(error: BaseException) -> None:
+            if self._finished(which):
+                log.warning("supervisor desk query failed", exc_info=error)
+                self.show_error(self.tr("读取数据失败：%1").replace("%1", _reason(error)))
+
+        return failed
+
+    def _flagged_loaded(self, result: tuple[list[FlaggedTicket], list[str] | None]) -> None:
+        if not self._finished(self.QUEUE_TAB):
+            return
+        rows, agents = result
+        if agents is not None:
+            self.agents = agents
+        current = self.selected_ticket()
+        self.flagged_model.set_rows(rows)
+        if current is not None:
+            self.select_ticket(current.id)
+        updated = datetime.now().strftime("%H:%M:%S")
+        if len(rows) >= FLAGGED_LIMIT:
+            text = self.tr("显示等待最久的 %1 个标记工单 · 更新于 %2")
+        else:
+            text = self.tr("共 %1 个标记工单 · 更新于 %2")
+        self.count_label.setText(text.replace("%1", str(len(rows))).replace("%2", updated))
+        self._update_buttons()
+        self.flaggedLoaded.emit(len(rows))
+
+    def _charts_loaded(self, data: ChartsData) -> None:
+        if self._finished(self.CHARTS_TAB):
+            self.charts.show_data(data)
+            self.chartsLoaded.emit()
+
+    def _health_loaded(self, data: HealthData) -> None:
+        if self._finished(self.HEALTH_TAB):
+            self.health.show_data(data)
+            self.healthLoaded.emit()
+
+    # -- selection -----------------------------------------------------------------------
+    def selected_ticket(self) -> FlaggedTicket | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.flagged_model.ticket(self.proxy.mapToSource(rows[0]).row())
+
+    def select_ticket(self, ticket_id: int) -> bool:
+        row = self.flagged_model.row_of(ticket_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.flagged_model.index(row, 0))
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def visible_rows(self) -> list[list[object]]:
+        """The flagged table as shown: its rows in the view's order, each cell's text."""
+        model = self.flagged_model
+        rows: list[list[object]] = []
+        for proxy_row in range(self.proxy.rowCount()):
+            ticket = model.ticket(self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row())
+            if ticket is not None:
+                rows.append([model.display(ticket, column) for column in range(model.columnCount())])
+        return rows
+
+    def _update_buttons(self) -> None:
+        selected = self.selected_ticket() is not None
+        for button in (self.reassign_button, self.take_over_button, self.unflag_button):
+            button.setEnabled(selected)
+        self.export_button.setEnabled(self.flagged_model.rowCount() > 0)
+
+    # -- actions -------------------------------------------------------------------------
+    def reassign_selected(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            return
+        answer = ReassignDialog.ask(self, ticket, self.agents)
+        if answer is None:
+            return
+        agent, reason = answer
+        actions = self.actions
+        done = (
+            self.tr("已把工单 %1 转给 %2").replace("%1", ticket.external_id).replace("%2", agent)
+            if agent
+            else self.tr("已取消工单 %1 的分配").replace("%1", ticket.external_id)
+        )
+        self._act("reassign", self.tr("转派"), lambda: actions.reassign(ticket.id, agent, reason), done)
+
+    def take_over_selected(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            return
+        actions = self.actions
+        done = self.tr("已接手工单 %1").replace("%1", ticket.external_id)
+        self._act("take_over", self.tr("接手"), lambda: actions.take_over(ticket.id), done)
+
+    def unflag_selected(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("取消标记"),
+            self.tr("取消工单 %1 的标记的原因（必填）：").replace("%1", ticket.external_id),
+            QLineEdit.EchoMode.Normal,
+            "",
+        )
+        if not ok:
+            return
+        reason = reason.strip()
+        if not reason:
+            self.show_error(self.tr("取消标记须填写原因，工单 %1 仍保持标记。").replace("%1", ticket.external_id))
+            return
+        actions = self.actions
+        done = self.tr("已取消工单 %1 的标记").replace("%1", ticket.external_id)
+        self._act("unflag", self.tr("取消标记"), lambda: actions.unflag(ticket.id, reason), done)
+
+    def export_view(self) -> None:
+        """Export the flagged table as shown (CSV or XLSX, chosen in the save dialog)."""
+        headers = list(self.flagged_model.headers)
+        rows = self.visible_rows()
+        csv_filter, xlsx_filter = self.tr("CSV 文件 (*.csv)"), self.tr("Excel 工作簿 (*.xlsx)")
+        suggested = str(Path.home() / f"flagged_{datetime.now():%Y%m%d_%H%M}.xlsx")
+        path, chosen = QFileDialog.getSaveFileName(
+            self, self.tr("导出标记工单"), suggested, f"{xlsx_filter};;{csv_filter}", xlsx_filter
+        )
+        if not path:
+            return
+        suffix = Path(path).suffix.lower()
+        if suffix in (".csv", ".xlsx"):
+            fmt = suffix[1:]
+        else:
+            fmt = "csv" if chosen == csv_filter else "xlsx"
+            path += f".{fmt}"
+        actions = self.actions
+        done = self.tr("已导出 %1 行到 %2").replace("%1", str(len(rows))).replace("%2", path)
+        self._act("export", self.tr("导出"), lambda: actions.export(headers, rows, path, fmt), done, reload=False)
+
+    def _act(self, name: str, title: str, call: Callable[[], object], done: str, reload: bool = True) -> None:
+        def succeeded(_result: object) -> None:
+            if self._closed:
+                return
+            self.show_info(done)
+            if reload:
+                self.refresh()
+            self.actionFinished.emit(name, True)
+
+        def failed(error: BaseException) -> None:
+            if self._closed:
+                return
+            log.info("supervisor action %s refused or failed: %s", name, error)
+            self.show_error(self.tr("%1失败：%2").replace("%1", title).replace("%2", _reason(error)))
+            if reload:
+                self.refresh()  # the ticket may have changed under us
+            self.actionFinished.emit(name, False)
+
+        self.writer.submit(call, succeeded, failed)
+
+    # -- banner --------------------------------------------------------------------------
+    def show_error(self, text: str) -> None:
+        self._show_banner(text, ERROR_STYLE)
+
+    def show_info(self, text: str) -> None:
+        self._show_banner(text, INFO_STYLE)
+
+    def banner_text(self) -> str:
+        return "" if self.banner.isHidden() else self.banner_label.text()
+
+    def _show_banner(self, text: str, style: str) -> None:
+        self.banner_label.setText(text)
+        self.banner.setStyleSheet(style)
+        self.banner.show()
+
+    # -- shutdown ------------------------------------------------------------------------
+    def shutdown(self, msecs: int = SHUTDOWN_WAIT_MS) -> None:
+        """Stop refreshing and wait for queries and actions in flight (call before closing)."""
+        self.timer.stop()
+        self.writer.wait(msecs)
+        self.reader.wait(msecs)
+        self._closed = True
+
+    def wait_idle(self, msecs: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Block until queued queries and actions are done (tests and shutdown)."""
+        return self.writer.wait(msecs) and self.reader.wait(msecs)
+
+
+def _reason(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+__all__ = ["TICKET_ID_ROLE", "SupervisorDesk"]
