@@ -80,10 +80,10 @@ def bench_torch(hf_folder: Path, requests: Sequence[DraftRequest], new_tokens: i
             out = model(input_ids=ids, use_cache=True)
             token = out.logits[:, -1].argmax(-1, keepdim=True)
             first_s = time.perf_counter() - started
-            past = out.past_key_values
+            cache = out.cache
             for _ in range(new_tokens - 1):
-                out = model(input_ids=token, past_key_values=past, use_cache=True)
-                past = out.past_key_values
+                out = model(input_ids=token, cache=cache, use_cache=True)
+                cache = out.cache
                 token = out.logits[:, -1].argmax(-1, keepdim=True)
             total = time.perf_counter() - started
             if index == 0:

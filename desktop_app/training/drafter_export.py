@@ -78,8 +78,7 @@ def write_manifest(
     metrics: dict[str, Any] | None = None,
     prompt_format: str = DEFAULT_FORMAT,
 ) -> dict[str, Any]:
-    files = [p.name for p in out.iterdir() if p.is_file() and p.name not in (MANIFEST, "README.md")]
-    manifest = {
+    manifest: dict[str, Any] = {
         "name": name,
         "version": date.today().isoformat(),
         "task": TASK,
@@ -98,8 +97,11 @@ def write_manifest(
         "training_data": training,
         "licences": LICENCES,
         "metrics": metrics or {},
-        "files": file_hashes(out, files),
     }
+    # The card is written first so that its hash is in the manifest like every other file's.
+    (out / "README.md").write_text(model_card(manifest), "utf-8")
+    files = [p.name for p in out.iterdir() if p.is_file() and p.name != MANIFEST]
+    manifest["files"] = file_hashes(out, files)
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
     return manifest
 
@@ -157,6 +159,5 @@ def model_card(manifest: dict[str, Any]) -> str:
 
 
 def finalise(out: Path, manifest_fields: dict[str, Any]) -> dict[str, Any]:
-    manifest = write_manifest(out, **manifest_fields)
-    (out / "README.md").write_text(model_card(manifest), "utf-8")
-    return manifest
+    """Model card and manifest (sha256 of every file, the card included)."""
+    return write_manifest(out, **manifest_fields)

@@ -45,5 +45,7 @@ def test_default_prompt_carries_tags_and_knowledge_and_ends_with_the_reply_marke
 def test_chat_messages_put_policy_and_tags_in_the_system_turn() -> None:
     request = DraftRequest(text="发票呢", history=(Turn("agent", "您好"),), intent="invoice", kb_texts=("电子发票",))
     messages = chat_messages(request)
-    assert messages[0]["role"] == "system" and "电子发票" in messages[0]["content"] and "invoice" in messages[0]["content"]
+    assert (
+        messages[0]["role"] == "system" and "电子发票" in messages[0]["content"] and "invoice" in messages[0]["content"]
+    )
     assert [m["role"] for m in messages[1:]] == ["assistant", "user"]

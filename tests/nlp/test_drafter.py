@@ -109,10 +109,10 @@ def test_unknown_prompt_format_is_refused(toy_drafter_dir: Path, tmp_path: Path)
 
 def test_manifest_lists_every_file_with_its_hash(toy_drafter_dir: Path) -> None:
     manifest = json.loads((toy_drafter_dir / "manifest.json").read_text("utf-8"))
-    on_disk = {p.name for p in toy_drafter_dir.iterdir() if p.name not in ("manifest.json", "README.md")}
+    on_disk = {p.name for p in toy_drafter_dir.iterdir() if p.name != "manifest.json"}
     assert set(manifest["files"]) == on_disk
     assert all(manifest["files"][name] == sha256_of(toy_drafter_dir / name) for name in on_disk)
-    assert {"genai_config.json", "tokenizer.json"} <= on_disk
+    assert {"genai_config.json", "tokenizer.json", "README.md"} <= on_disk
     assert manifest["task"] == "reply-drafting" and manifest["prompt"]["format"] == "aftersales-v1"
 
 

@@ -1,0 +1,31 @@
+"""The desk's actions bound to the signed-in supervisor: the services check the role and audit."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from desktop_app.services.access import User
+from desktop_app.services.export import ExportFormat, export_rows
+from desktop_app.services.supervision import SupervisionService
+from desktop_app.store.database import Database
+
+
+class ServiceDeskActions:
+    """:class:`~desktop_app.ui.supervisor.actions.DeskActions` over the supervision and export services."""
+
+    def __init__(self, db: Database, actor: User) -> None:
+        self.db = db
+        self.actor = actor
+        self.supervision = SupervisionService(db)
+
+    def reassign(self, ticket_id: int, to_agent: str | None, reason: str) -> None:
+        self.supervision.reassign(self.actor, ticket_id, to_agent, reason)
+
+    def take_over(self, ticket_id: int) -> None:
+        self.supervision.take_over(self.actor, ticket_id)
+
+    def unflag(self, ticket_id: int, reason: str) -> None:
+        self.supervision.unflag(self.actor, ticket_id, reason)
+
+    def export(self, headers: list[str], rows: list[list[object]], path: str, fmt: str) -> None:
+        export_rows(self.db, self.actor, headers, rows, path, cast(ExportFormat, fmt))
