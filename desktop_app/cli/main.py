@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--no-kb", action="store_true", help="draft without knowledge-base entries")
     draft.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: 2)")
 
+    drafter_tools = sub.add_parser("drafter", help="reply drafter model folders")
+    drafter_sub = drafter_tools.add_subparsers(dest="drafter_action", metavar="ACTION", required=True)
+    adopt = drafter_sub.add_parser("adopt", help="write the manifest for a decoder exported with the genai builder")
+    adopt.add_argument("folder", type=Path)
+    adopt.add_argument("--name", default=None)
+    adopt.add_argument("--prompt-format", choices=("chat", "aftersales-v1"), default="chat")
+
     db = sub.add_parser("db", help="database maintenance")
     _common(db)
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -366,6 +373,19 @@ def _run_draft(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_drafter_tools(args: argparse.Namespace) -> int:
+    from desktop_app.cli.adopt import AdoptError, adopt_folder
+    from desktop_app.nlp.model_folder import ModelFolderError
+
+    try:
+        result = adopt_folder(args.folder, args.name, args.prompt_format)
+    except (AdoptError, ModelFolderError) as exc:
+        raise CliError(str(exc)) from exc
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    print(f"point the app at it: AFTERSALES_DRAFTER_MODEL={args.folder} aftersales", file=sys.stderr)
+    return 0
+
+
 def _run_mask(args: argparse.Namespace) -> int:
     from desktop_app.cli.mask import mask_jsonl
 
@@ -398,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "classify": _run_classify,
         "mask": _run_mask,
         "draft": _run_draft,
+        "drafter": _run_drafter_tools,
         "import": _run_import,
         "db": _run_db,
         "bench": _run_bench,

@@ -40,3 +40,25 @@ def test_text_mode_prints_one_json_result(toy_drafter_dir: Path, capsys) -> None
     assert main(["draft", "--text", "退款什么时候到账", "--model", str(toy_drafter_dir)]) == 0
     out = capsys.readouterr().out
     assert '"draft"' in out and '"kb": ["refund_timeline"]' in out
+
+
+def test_adopt_turns_a_builder_export_into_a_drafter_folder(
+    foreign_drafter_dir: Path,
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    import json
+    import shutil
+
+    folder = Path(shutil.copytree(foreign_drafter_dir, tmp_path / "exported"))
+    (folder / "manifest.json").unlink()  # as the builder leaves it
+    assert main(["drafter", "adopt", str(folder), "--name", "our-qwen"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["name"] == "our-qwen" and result["format"] == "chat"
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest["task"] == "reply-drafting" and "model.onnx" in manifest["files"]
+
+
+def test_adopt_refuses_a_folder_without_a_genai_config(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["drafter", "adopt", str(tmp_path)]) == 2
+    assert "model builder" in capsys.readouterr().err
