@@ -1,9 +1,14 @@
 """Screenshot of the real main window, for the README and for looking at the UI.
 
 Run under a virtual X screen so that a real window is drawn with the system's fonts:
-    xvfb-run -s "-screen 0 1480x900x24" .venv/bin/python scripts/screenshot.py out.png [--lang en]
-It opens a throw-away database seeded with the demo tickets, opens a ticket, types a
-reply, and grabs the whole screen.
+    xvfb-run -a -s "-screen 0 1440x860x24" .venv/bin/python scripts/screenshot.py out.png [--lang en]
+It opens a throw-away database seeded with the demo tickets and two accounts (signed in
+as the agent 客服小美 without the dialog; ``--role supervisor`` signs in 主管老王), opens a
+ticket and waits for its AI draft to stream in and be marked, then grabs the whole screen.
+
+The drafter is ``--drafter DIR``, else ``models/drafter`` (or ``$AFTERSALES_DRAFTER_MODEL``)
+when it exists, else a toy drafter (random weights: its words are noise) built with the
+test helper, which needs the [train] extras. ``--no-draft`` types a reply by hand instead.
 """
 
 from __future__ import annotations
@@ -16,16 +21,38 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.config import default_drafter_dir
+from desktop_app.services.access import Role
+from desktop_app.services.accounts import AccountService
 from desktop_app.services.seed import seed_demo_if_empty
 from desktop_app.store.database import Database
 from desktop_app.ui.app import install_translation
 
+PASSWORD = "screenshot-only"
+
+
+def drafter_folder(explicit: Path | None, scratch: Path) -> Path:
+    if explicit is not None:
+        return explicit
+    if default_drafter_dir().exists():
+        return default_drafter_dir()
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from toy_drafter import build_toy_drafter
+
+    print("models/drafter not found: using a toy drafter (random weights)", file=sys.stderr)
+    return build_toy_drafter(scratch / "toy" / "drafter")
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("output", type=Path)
+    default_output = Path(__file__).resolve().parent.parent / "resources" / "screenshots" / "reply_draft.png"
+    parser.add_argument("output", type=Path, nargs="?", default=default_output)
     parser.add_argument("--lang", default="zh")
     parser.add_argument("--search", default="")
+    parser.add_argument("--drafter", type=Path, default=None)
+    parser.add_argument("--no-draft", action="store_true")
+    parser.add_argument("--role", choices=("agent", "supervisor"), default="agent")
+    parser.add_argument("--ticket", default="DEMO-0010")
     args = parser.parse_args()
 
     app = QApplication(sys.argv[:1])
@@ -35,17 +62,34 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.open(f"sqlite:///{Path(tmp) / 'shot.db'}")
         seed_demo_if_empty(db)
-        window = MainWindow(db, "客服小美")
+        accounts = AccountService(db)
+        boss = accounts.add_user("主管老王", PASSWORD, Role.SUPERVISOR, actor=None)
+        agent = accounts.add_user("客服小美", PASSWORD, Role.AGENT, actor=boss)
+        user = boss if args.role == "supervisor" else agent
+        folder = Path(tmp) / "no-drafter" if args.no_draft else drafter_folder(args.drafter, Path(tmp))
+        window = MainWindow(db, user, drafter_folder=folder)
         window.move(0, 0)
         window.show()
+        target_id: list[int] = []
+
+        def draft_shown(ticket_id: int) -> None:
+            if target_id and ticket_id == target_id[0]:
+                QTimer.singleShot(600, grab)
+
+        if window.ticket_pane.drafts is not None:
+            window.ticket_pane.drafts.draftShown.connect(draft_shown)
 
         def prepare() -> None:
             if args.search:
                 window.queue_panel.search.setText(args.search)
             model = window.queue_model
-            target = next((r for r in range(model.rowCount()) if model.queue_row(r).external_id == "DEMO-0010"), 2)
-            window.queue_panel.select_ticket(model.ticket_id(target) or 1)
-            QTimer.singleShot(800, type_reply)
+            target = next((r for r in range(model.rowCount()) if model.queue_row(r).external_id == args.ticket), 2)
+            target_id.append(model.ticket_id(target) or 1)
+            window.queue_panel.select_ticket(target_id[0])
+            if args.no_draft:
+                QTimer.singleShot(800, type_reply)
+            else:
+                QTimer.singleShot(30000, grab)  # the draft never came: show what there is
 
         def type_reply() -> None:
             editor = window.ticket_pane.editor.text_edit
@@ -54,6 +98,8 @@ def main() -> int:
             QTimer.singleShot(3800, grab)
 
         def grab() -> None:
+            if not window.isVisible():
+                return
             screen = QApplication.primaryScreen()
             screen.grabWindow(0).save(str(args.output))
             print(f"saved {args.output}")

@@ -50,13 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=("zh", "en"), default=None, help=f"UI language (default: ${LANG_ENV_VAR} or zh)"
     )
-    parser.add_argument("--agent", default=None, help="the agent's display name (default: the OS user name)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="open the agent workstation (the default)")
     _common(gui)
     gui.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    gui.add_argument("--agent", default=argparse.SUPPRESS)
 
     imp = sub.add_parser("import", help="import a CSV, XLSX or JSONL ticket export")
     _common(imp)
@@ -401,7 +399,6 @@ def _run_gui(args: argparse.Namespace) -> int:
     return run_gui(
         db_url=resolve_db_url(getattr(args, "db", None)),
         lang=getattr(args, "lang", None),
-        agent=getattr(args, "agent", None),
     )
 
 

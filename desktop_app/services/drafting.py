@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from desktop_app.nlp.draft_prompt import DraftRequest, Turn
 from desktop_app.nlp.drafter import DraftResult, ReplyDrafter
@@ -105,3 +106,11 @@ class DraftingService:
 
     def entries(self, ids: tuple[str, ...]) -> list[KbEntry]:
         return [e for e in (self.kb.get(i) for i in ids) if e is not None]
+
+
+def load_drafting(db: Database, drafter_folder: Path, kb_folder: Path, threads: int | None = None) -> DraftingService:
+    """Load the drafter (hashes verified) and the knowledge base; ModelFolderError, or
+    KnowledgeBaseError / OSError for the knowledge base, say why drafts are off."""
+    kb = KnowledgeBase.load(kb_folder)
+    drafter = ReplyDrafter.load(drafter_folder, threads=threads)
+    return DraftingService(db, drafter, kb)

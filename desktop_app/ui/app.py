@@ -1,18 +1,23 @@
-"""Starting the GUI: Qt application, translations, database, first-run demo data."""
+"""Starting the GUI: Qt application, translations, database, first-run demo data, sign-in."""
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop_app.config import LANG_ENV_VAR, RESOURCES_DIR
+from desktop_app.services.access import User
+from desktop_app.services.accounts import AccountService
 from desktop_app.services.seed import seed_demo_if_empty
 from desktop_app.store.database import Database, DatabaseError
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
 
 TRANSLATIONS_DIR = RESOURCES_DIR / "i18n"
 
@@ -32,9 +37,30 @@ def install_translation(app: QApplication, lang: str | None) -> QTranslator | No
     return translator
 
 
-def run_gui(db_url: str, lang: str | None = None, agent: str | None = None) -> int:
+def sign_in(db: Database) -> User | None:
+    """The sign-in dialog (on first run: create the supervisor account); None if cancelled."""
+    from desktop_app.ui.login_dialog import LoginDialog  # after QApplication exists
+
+    dialog = LoginDialog(AccountService(db))
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    user = dialog.user if accepted else None
+    dialog.deleteLater()
+    return user
+
+
+def start_workstation(db: Database) -> MainWindow | None:
+    """Sign in, then the main window for that user (shown); None when sign-in was cancelled."""
     from desktop_app.ui.main_window import MainWindow  # after QApplication exists
 
+    user = sign_in(db)
+    if user is None:
+        return None
+    window = MainWindow(db, user)
+    window.show()
+    return window
+
+
+def run_gui(db_url: str, lang: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AfterSalesAssist")
     font = QFont(app.font())
@@ -49,9 +75,10 @@ def run_gui(db_url: str, lang: str | None = None, agent: str | None = None) -> i
         QMessageBox.critical(None, "售后助手", str(exc))
         print(f"aftersales: error: {exc}", file=sys.stderr)
         return 2
-    window = MainWindow(db, agent or getpass.getuser())
-    window.show()
     try:
+        window = start_workstation(db)
+        if window is None:  # cancelled at sign-in
+            return 0
         return app.exec()
     finally:
         db.close()

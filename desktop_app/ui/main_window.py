@@ -7,14 +7,19 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from desktop_app.config import DRAFTER_MODEL_ENV_VAR, default_drafter_dir, default_kb_dir
+from desktop_app.services.access import PermissionDenied, User
+from desktop_app.services.drafting import DraftingService, load_drafting
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.importing import ImportService
 from desktop_app.services.queue import QueueService
+from desktop_app.services.supervision import SupervisionService
 from desktop_app.services.tagging import TaggedBatch, TaggingService, default_tagger_folder, load_tagger
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.database import Database
+from desktop_app.ui.draft_controller import PREFETCH_AHEAD, DraftController
 from desktop_app.ui.import_dialog import ImportController, ImportOptionsDialog
 from desktop_app.ui.queue_model import QueueTableModel
 from desktop_app.ui.queue_panel import QueuePanel
@@ -33,12 +38,24 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     taggerFailed = Signal(str)  # why smart tags are off
     taggingFinished = Signal(int)  # tickets tagged in the pass that just ended
+    drafterFailed = Signal(str)  # why AI drafts are off
+    drafterReady = Signal()
 
     def __init__(
-        self, db: Database, agent: str, parent: QWidget | None = None, tagger_folder: Path | None = None
+        self,
+        db: Database,
+        agent: str | User,
+        parent: QWidget | None = None,
+        tagger_folder: Path | None = None,
+        drafter_folder: Path | None = None,
+        kb_folder: Path | None = None,
     ) -> None:
+        """``agent`` is the signed-in User (its name is the agent name everywhere and the
+        services check its role), or a bare name for tests and tools (nothing checked)."""
         super().__init__(parent)
         self.db = db
+        self.user: User | None = agent if isinstance(agent, User) else None
+        agent = agent.name if isinstance(agent, User) else agent
         self.agent = agent
         self.setWindowTitle(self.tr("售后助手 AfterSales Assist"))
         self.resize(1440, 860)
@@ -48,6 +65,8 @@ class MainWindow(QMainWindow):
         self.importer = TaskRunner(max_threads=1, parent=self)
         # Loading the model and every tagging batch: one at a time, never on the GUI thread.
         self.tagger_runner = TaskRunner(max_threads=1, parent=self)
+        self.drafter_runner = TaskRunner(max_threads=1, parent=self)  # loading the drafter
+        self.drafting = DraftController(self)
         self.queue_service = QueueService(db)
         self.tagging = TaggingService(db, None)  # corrections work before (and without) a model
         self._tagging_active = False
@@ -58,7 +77,15 @@ class MainWindow(QMainWindow):
         self.queue_model = QueueTableModel(self.queue_service, self.reader)
         self.queue_panel = QueuePanel(self.queue_model)
         self.ticket_pane = TicketPane(
-            TicketService(db), DraftService(db), self.reader, self.writer, agent, tagging=self.tagging
+            TicketService(db),
+            DraftService(db),
+            self.reader,
+            self.writer,
+            agent,
+            tagging=self.tagging,
+            user=self.user,
+            drafting=self.drafting,
+            supervision=SupervisionService(db),
         )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -73,22 +100,35 @@ class MainWindow(QMainWindow):
         self.tagger_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tagger_banner.setStyleSheet("background:#fff4e5;color:#8a4b00;padding:6px;border-radius:4px;")
         self.tagger_banner.hide()
+        self.drafter_banner = QLabel()
+        self.drafter_banner.setObjectName("drafterBanner")
+        self.drafter_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.drafter_banner.setStyleSheet("background:#f2f4f7;color:#475467;padding:3px 6px;border-radius:4px;")
+        self.drafter_banner.hide()
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.addWidget(self.tagger_banner)
+        central_layout.addWidget(self.drafter_banner)
         central_layout.addWidget(splitter, 1)
+        self.workstation = central
+        self.tabs: QTabWidget | None = None  # made by the first add_supervisor_tab
         self.setCentralWidget(central)
 
         self._build_actions()
         self.status_db = QLabel(self.tr("数据库：%1").replace("%1", db.url))
         self.status_agent = QLabel(self.tr("坐席：%1").replace("%1", agent))
         self.status_tagger = QLabel(self.tr("智能标签：加载中…"))
+        self.status_drafter = QLabel(self.tr("AI草稿：加载中…"))
+        self.statusBar().addPermanentWidget(self.status_drafter)
         self.statusBar().addPermanentWidget(self.status_tagger)
         self.statusBar().addPermanentWidget(self.status_agent)
         self.statusBar().addPermanentWidget(self.status_db)
 
         self.queue_panel.currentTicketChanged.connect(self.ticket_pane.open_ticket)
+        self.queue_panel.currentTicketChanged.connect(self.schedule_prefetch)
+        self.queue_model.pageLoaded.connect(lambda *_: self.schedule_prefetch())
+        self.drafting.prefetched.connect(lambda tid: self.queue_model.refresh_rows([tid]))
         self.queue_panel.openRequested.connect(self.open_ticket_for_reply)
         self.ticket_pane.ticketChanged.connect(lambda tid: self.queue_model.refresh_rows([tid]))
         self.ticket_pane.leaveRequested.connect(self.queue_panel.table.setFocus)
@@ -106,6 +146,7 @@ class MainWindow(QMainWindow):
         self._tag_timer = QTimer(self, interval=TAG_INTERVAL_MS)
         self._tag_timer.timeout.connect(self.schedule_tagging)
         self._load_tagger(tagger_folder or default_tagger_folder())
+        self._load_drafter(drafter_folder or default_drafter_dir(), kb_folder or default_kb_dir())
 
         # Exactly one first query: the filters may already have asked for the page.
         self.queue_panel.apply_filters()
@@ -206,6 +247,76 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("智能标签出错：%1").replace("%1", str(error)), 10000)
         self.taggingFinished.emit(self._tagged_in_pass)
 
+    # -- AI drafts -----------------------------------------------------------------
+    def _load_drafter(self, folder: Path, kb_folder: Path) -> None:
+        """Load the drafter and knowledge base off the event loop; without them drafts are off."""
+        db = self.db
+        self.drafter_runner.submit(
+            lambda: load_drafting(db, folder, kb_folder), self._drafter_loaded, self._drafter_failed
+        )
+
+    def _drafter_loaded(self, service: DraftingService) -> None:
+        if self._closing:
+            return
+        self.drafter_banner.hide()
+        self.status_drafter.setText(self.tr("AI草稿：%1").replace("%1", service.drafter.name))
+        self.drafting.set_service(service)
+        if self.ticket_pane.drafts is not None:
+            self.ticket_pane.drafts.drafting_ready()
+        self.schedule_prefetch()
+        self.drafterReady.emit()
+
+    def _drafter_failed(self, error: BaseException) -> None:
+        log.warning("reply drafter not loaded: %s", error)
+        reason = str(error) or type(error).__name__
+        self.drafter_banner.setText(self.tr("AI草稿已关闭：%1").replace("%1", reason.splitlines()[0]))
+        self.drafter_banner.setToolTip(
+            self.tr("回复照常手写。把草稿模型放到 models/drafter（或用环境变量 %1 指定文件夹）后重启。").replace(
+                "%1", DRAFTER_MODEL_ENV_VAR
+            )
+        )
+        self.drafter_banner.show()
+        self.status_drafter.setText(self.tr("AI草稿：已关闭"))
+        self.drafterFailed.emit(reason)
+
+    def upcoming_tickets(self, ticket_id: int | None = None) -> list[int]:
+        """The tickets after ``ticket_id`` (default: the open one) on the current queue page."""
+        ticket_id = self.ticket_pane.ticket_id if ticket_id is None else ticket_id
+        row = self.queue_model.row_of(ticket_id) if ticket_id is not None else None
+        if row is None:
+            return []
+        ids = (self.queue_model.ticket_id(r) for r in range(row + 1, self.queue_model.rowCount()))
+        return [i for i in ids if i is not None][:PREFETCH_AHEAD]
+
+    def schedule_prefetch(self, ticket_id: int | None = None) -> None:
+        """Draft the next few tickets of the page in the background (DraftController decides when)."""
+        upcoming = self.upcoming_tickets(ticket_id)
+        # No open ticket on this page (yet): keep what is queued rather than drop it.
+        if upcoming and self.drafting.ready and not self._closing:
+            self.drafting.prefetch(upcoming, self.agent)
+
+    # -- supervisor ------------------------------------------------------------------
+    @property
+    def is_supervisor(self) -> bool:
+        return self.user is not None and self.user.is_supervisor
+
+    def add_supervisor_tab(self, widget: QWidget, title: str) -> int:
+        """Add a tab beside the workstation (the first call wraps it in a QTabWidget).
+
+        Supervisors only: PermissionDenied for anyone else (the services refuse their
+        data anyway). Returns the tab's index.
+        """
+        if not self.is_supervisor:
+            raise PermissionDenied(self.user, "主管工作台")
+        if self.tabs is None:
+            self.takeCentralWidget()  # keep the workstation alive while it moves into the tabs
+            self.tabs = QTabWidget()
+            self.tabs.setObjectName("mainTabs")
+            self.tabs.setDocumentMode(True)
+            self.tabs.addTab(self.workstation, self.tr("工作台"))
+            self.setCentralWidget(self.tabs)
+        return self.tabs.addTab(widget, title)
+
     # -- navigation ----------------------------------------------------------------
     def open_ticket_for_reply(self, ticket_id: int) -> None:
         """Enter on a row: show it and put the cursor in the reply box."""
@@ -261,7 +372,8 @@ class MainWindow(QMainWindow):
             self.tr("快捷键"),
             self.tr(
                 "↑/↓  在队列中移动\nEnter  打开工单并开始回复\n/  搜索\nCtrl+N  下一个待处理工单\n"
-                "Ctrl+Enter  发送回复\nEsc  从回复框回到队列\nF5  刷新\nCtrl+I  导入工单"
+                "Ctrl+Enter  发送回复\nTab  接受 AI 草稿（草稿标记显示时）\n"
+                "Esc  从回复框回到队列\nF5  刷新\nCtrl+I  导入工单"
             ),
         )
 
@@ -275,6 +387,9 @@ class MainWindow(QMainWindow):
             controller.cancel(quietly=True)  # what was committed stays; importing again adds the rest
         if not self.importer.wait(IMPORT_CANCEL_WAIT_MS):
             log.warning("the import did not stop within %d ms of closing the window", IMPORT_CANCEL_WAIT_MS)
+        if not self.drafting.shutdown():  # a draft being stored finishes its write
+            log.warning("a draft generation did not stop within the shutdown wait")
+        self.drafter_runner.wait(30000)
         self.writer.wait(5000)
         try:
             self.ticket_pane.save_draft_now()

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,13 +37,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import INTENTS, SENTIMENTS, TicketStatus
+from desktop_app.services.access import PermissionDenied, User
 from desktop_app.services.drafts import DraftService
+from desktop_app.services.supervision import RevealedTicket, SupervisionService
 from desktop_app.services.tagging import TaggingService
 from desktop_app.services.tickets import OpenedTicket, StaleTicketError, TicketNotFound, TicketService
 from desktop_app.store.clock import utcnow
 from desktop_app.store.records import TicketDetail
+from desktop_app.ui.draft_bar import DraftBar
+from desktop_app.ui.draft_controller import DraftController
+from desktop_app.ui.draft_presenter import DraftPresenter
 from desktop_app.ui.formatting import intent_name, local_time, sentiment_name, status_name, waiting_text
 from desktop_app.ui.reply_editor import ReplyEditor
+from desktop_app.ui.reveal_dialog import RevealDialog
 from desktop_app.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -117,9 +123,18 @@ class TicketPane(QWidget):
         agent: str,
         parent: QWidget | None = None,
         tagging: TaggingService | None = None,
+        user: User | None = None,
+        drafting: DraftController | None = None,
+        supervision: SupervisionService | None = None,
     ) -> None:
+        """``user`` (the signed-in person) is passed to the services as the actor, so their
+        role rules apply; without it (tests, tools) nothing is checked and nobody may reveal.
+        ``drafting`` puts AI drafts into the reply box (see ``draft_presenter``)."""
         super().__init__(parent)
         self._tickets = tickets
+        self.user = user
+        self._supervision = supervision
+        self.reveal_dialog: RevealDialog | None = None
         self._drafts = drafts
         self._tagging = tagging
         self._reader = reader
@@ -183,6 +198,10 @@ class TicketPane(QWidget):
         controls.addWidget(self.take_button)
         controls.addWidget(self.release_button)
         controls.addStretch(1)
+        self.reveal_button = QPushButton(self.tr("显示原文"))
+        self.reveal_button.setToolTip(self.tr("查看未脱敏的原始内容（仅主管；每次查看都记入审计日志）"))
+        self.reveal_button.setVisible(user is not None and user.is_supervisor and supervision is not None)
+        controls.addWidget(self.reveal_button)
 
         side = QHBoxLayout()
         side.addWidget(order_box, 1)
@@ -191,10 +210,23 @@ class TicketPane(QWidget):
         self.thread = QTextBrowser()
         self.thread.setOpenLinks(False)
         self.editor = ReplyEditor()
+        self.draft_bar = DraftBar()
+        reply_box = QWidget()
+        reply_layout = QVBoxLayout(reply_box)
+        reply_layout.setContentsMargins(0, 0, 0, 0)
+        reply_layout.setSpacing(2)
+        reply_layout.addWidget(self.draft_bar)
+        reply_layout.addWidget(self.editor, 1)
+        self.drafts: DraftPresenter | None = None
+        if drafting is not None:
+            self.drafts = DraftPresenter(
+                drafting, self.editor, self.draft_bar, writer, agent, lambda: self.ticket_id, parent=self
+            )
+            self.drafts.message.connect(self.message)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.thread)
-        splitter.addWidget(self.editor)
+        splitter.addWidget(reply_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
@@ -212,6 +244,7 @@ class TicketPane(QWidget):
         self.status_box.activated.connect(self._on_status_chosen)
         self.take_button.clicked.connect(lambda: self._assign(self.agent))
         self.release_button.clicked.connect(lambda: self._assign(None))
+        self.reveal_button.clicked.connect(self.reveal)
         self._set_enabled(False)
 
     # -- opening -------------------------------------------------------------------
@@ -224,6 +257,8 @@ class TicketPane(QWidget):
         if ticket_id == self.ticket_id:
             return
         self.editor.flush()
+        if self.drafts is not None:
+            self.drafts.closing()  # tokens of the ticket being left never reach the editor
         self._token += 1
         token = self._token
         agent = self.agent
@@ -265,6 +300,8 @@ class TicketPane(QWidget):
             self.editor.load(opened.draft.body, note)
         else:
             self.editor.load("")
+        if self.drafts is not None:
+            self.drafts.opened(opened.ticket.id, opened.draft)
 
     def _show_error(self, token: int, error: BaseException) -> None:
         if token != self._token:
@@ -291,6 +328,7 @@ class TicketPane(QWidget):
         self.assignee_label.setText(ticket.assignee or self.tr("未分配"))
         self.take_button.setEnabled(ticket.assignee != self.agent)
         self.release_button.setEnabled(ticket.assignee is not None)
+        self.reveal_button.setEnabled(True)
         self.thread.setHtml(conversation_html(ticket))
         scrollbar = self.thread.verticalScrollBar()
         scrollbar.setValue(scrollbar.maximum())
@@ -364,10 +402,10 @@ class TicketPane(QWidget):
             return
         if getattr(self.ticket, task) == label and getattr(self.ticket, f"{task}_score") is None:
             return  # the agent already said so
-        ticket_id, agent, tagging = self.ticket.id, self.agent, self._tagging
+        ticket_id, agent, tagging, actor = self.ticket.id, self.agent, self._tagging, self.user
         self._write(
             self.CORRECT,
-            lambda version: tagging.correct(ticket_id, task, label, agent, version),
+            lambda version: tagging.correct(ticket_id, task, label, agent, version, actor=actor),
             lambda updated: self._corrected(updated, task, label),
         )
 
@@ -407,7 +445,7 @@ class TicketPane(QWidget):
         self.banner.show()
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.editor, self.status_box, self.take_button, self.release_button):
+        for widget in (self.editor, self.status_box, self.take_button, self.release_button, self.reveal_button):
             widget.setEnabled(enabled)
         for button in (self.intent_button, self.sentiment_button):
             button.setEnabled(enabled and self._tagging is not None)
@@ -468,6 +506,8 @@ class TicketPane(QWidget):
     def _send(self, text: str) -> None:
         if self.ticket is None:
             return
+        if self.drafts is not None:
+            self.drafts.sending()
         self.editor.flush()  # queued before the send on the same writer thread
         ticket_id, agent = self.ticket.id, self.agent
         self.editor.set_busy(True)
@@ -483,6 +523,8 @@ class TicketPane(QWidget):
             self.show_ticket(updated)
             if self.editor.text == text:
                 self.editor.load("", self.tr("已发送"))
+                if self.drafts is not None:
+                    self.drafts.sent()
         self.message.emit(self.tr("回复已发送：%1").replace("%1", updated.external_id))
         self.ticketChanged.emit(updated.id)
 
@@ -520,6 +562,11 @@ class TicketPane(QWidget):
         elif isinstance(error, TicketNotFound):
             log.warning("%s on ticket %s: %s", action, ticket_id, error)
             text = _fill(self.tr("工单 %1 已不存在，%2。"), label, what)
+        elif isinstance(error, PermissionDenied):
+            log.info("%s on ticket %s refused: %s", action, ticket_id, error)
+            text = _fill(self.tr("%1：%2"), what, _permission_text(error))
+            if still_open and self.ticket is not None:
+                self.show_ticket(self.ticket)
         else:
             log.error("%s on ticket %s failed", action, ticket_id, exc_info=error)
             if still_open:
@@ -548,17 +595,61 @@ class TicketPane(QWidget):
     def _assign(self, assignee: str | None) -> None:
         if self.ticket is None:
             return
-        ticket_id = self.ticket.id
+        ticket_id, actor = self.ticket.id, self.user
         self._write(
             self.ASSIGN,
-            lambda version: self._tickets.assign(ticket_id, assignee, version),
+            lambda version: self._tickets.assign(ticket_id, assignee, version, actor=actor),
             self._changed,
         )
+
+    # -- supervisor --------------------------------------------------------------------
+    def reveal(self) -> None:
+        """Supervisors: read the open ticket's original text (audited by the service)."""
+        if self.ticket is None or self._supervision is None:
+            return
+        ticket_id, actor, supervision = self.ticket.id, self.user, self._supervision
+        self.reveal_button.setEnabled(False)
+        self._reader.submit(
+            lambda: supervision.reveal_ticket(actor, ticket_id),  # type: ignore[arg-type]
+            self._show_revealed,
+            self._reveal_failed,
+        )
+
+    def _show_revealed(self, revealed: RevealedTicket) -> None:
+        self.reveal_button.setEnabled(self.ticket is not None)
+        notice = _fill(
+            self.tr("以下为未脱敏的原始内容。本次查看已记入审计日志（%1，%2）。请勿截图或外传。"),
+            revealed.revealed_by,
+            local_time(revealed.revealed_at),
+        )
+        title = self.tr("原文：%1").replace("%1", revealed.ticket.external_id)
+        if self.reveal_dialog is not None:
+            self.reveal_dialog.close()
+        self.reveal_dialog = RevealDialog(title, conversation_html(revealed.ticket), notice, self)
+        self.reveal_dialog.destroyed.connect(self._reveal_dialog_gone)
+        self.reveal_dialog.show()
+
+    def _reveal_dialog_gone(self) -> None:
+        self.reveal_dialog = None
+
+    def _reveal_failed(self, error: BaseException) -> None:
+        self.reveal_button.setEnabled(self.ticket is not None)
+        if isinstance(error, PermissionDenied):
+            self.show_banner(_permission_text(error))
+        else:
+            log.error("revealing a ticket failed", exc_info=error)
+            self.show_banner(self.tr("无法显示原文，请稍后重试（详情已写入日志）。"))
 
     def _changed(self, updated: TicketDetail) -> None:
         if updated.id == self.ticket_id:
             self.show_ticket(updated)
         self.ticketChanged.emit(updated.id)
+
+
+def _permission_text(error: PermissionDenied) -> str:
+    """The service's message is Chinese, `` / ``, English: the half of the UI's language."""
+    chinese, _, english = str(error).partition(" / ")
+    return english if english and QLocale().language() == QLocale.Language.English else chinese
 
 
 def _scored(name: str, score: float | None) -> str:

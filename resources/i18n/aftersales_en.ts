@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_app/ui/app.py" line="44"/>
+        <location filename="../../desktop_app/ui/app.py" line="70"/>
         <source>售后助手</source>
         <translation>AfterSales Assist</translation>
     </message>
@@ -148,6 +148,67 @@
         <location filename="../../desktop_app/ui/supervisor/health.py" line="83"/>
         <source>模型：%1 → 坐席更正为：%2，%3 次</source>
         <translation>Model: %1 → corrected to %2, %3 times</translation>
+    </message>
+</context>
+<context>
+    <name>DraftBar</name>
+    <message>
+        <location filename="../../desktop_app/ui/draft_bar.py" line="31"/>
+        <source>参考：</source>
+        <translation>Sources:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/draft_bar.py" line="33"/>
+        <source>停止</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/draft_bar.py" line="34"/>
+        <source>停止生成，保留已生成的部分</source>
+        <translation>Stop generating and keep what has been written so far</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/draft_bar.py" line="35"/>
+        <source>重新生成</source>
+        <translation>Regenerate</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/draft_bar.py" line="36"/>
+        <source>重新生成 AI 草稿（已编辑的回复会先询问）</source>
+        <translation>Generate the AI draft again (asks first if you have written your own text)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/draft_bar.py" line="58"/>
+        <source>AI草稿生成中…</source>
+        <translation>AI draft: writing…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/draft_bar.py" line="59"/>
+        <source>AI草稿 · Tab 接受 · 编辑即接受</source>
+        <translation>AI draft · Tab accepts · editing accepts</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/draft_bar.py" line="60"/>
+        <source>AI草稿（已停止）· Tab 接受 · 编辑即接受</source>
+        <translation>AI draft (stopped) · Tab accepts · editing accepts</translation>
+    </message>
+</context>
+<context>
+    <name>DraftPresenter</name>
+    <message>
+        <location filename="../../desktop_app/ui/draft_presenter.py" line="159"/>
+        <source>重新生成草稿</source>
+        <translation>Regenerate the draft</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/draft_presenter.py" line="160"/>
+        <source>回复框里有您自己写的内容。用新的 AI 草稿替换它吗？</source>
+        <translation>The reply box holds text you wrote. Replace it with a new AI draft?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/draft_presenter.py" line="249"/>
+        <source>AI草稿生成失败：%1</source>
+        <translation>The AI draft failed: %1</translation>
     </message>
 </context>
 <context>
@@ -623,118 +684,149 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="43"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="60"/>
         <source>售后助手 AfterSales Assist</source>
         <translation>AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="119"/>
         <source>数据库：%1</source>
         <translation>Database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
         <source>坐席：%1</source>
         <translation>Agent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="86"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="121"/>
         <source>智能标签：加载中…</source>
         <translation>Smart tags: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="122"/>
+        <source>AI草稿：加载中…</source>
+        <translation>AI drafts: loading…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="137"/>
         <source>队列读取失败：%1</source>
         <translation>Could not load the queue: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="126"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="167"/>
         <source>导入工单…</source>
         <translation>Import tickets…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="127"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="168"/>
         <source>下一个待处理</source>
         <translation>Next unhandled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="128"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="169"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="129"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="170"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="130"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="171"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="131"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="261"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="172"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="372"/>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="133"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="174"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="138"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="179"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="142"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="183"/>
         <source>队列</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="145"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="186"/>
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="158"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="199"/>
         <source>智能标签：%1</source>
         <translation>Smart tags: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="166"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="207"/>
         <source>智能标签已停用：%1</source>
         <translation>Smart tags are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="169"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="210"/>
         <source>队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>The queue, replies and imports work as usual. Put the tagger model in models/tagger (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="173"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="214"/>
         <source>智能标签：已停用</source>
         <translation>Smart tags: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="206"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="247"/>
         <source>智能标签出错：%1</source>
         <translation>Smart tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="224"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="262"/>
+        <source>AI草稿：%1</source>
+        <translation>AI drafts: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="272"/>
+        <source>AI草稿已关闭：%1</source>
+        <translation>AI drafts are off: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="274"/>
+        <source>回复照常手写。把草稿模型放到 models/drafter（或用环境变量 %1 指定文件夹）后重启。</source>
+        <translation>Write replies by hand as usual. Put the drafter model in models/drafter (or name its folder in the %1 environment variable) and restart.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="279"/>
+        <source>AI草稿：已关闭</source>
+        <translation>AI drafts: off</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="316"/>
+        <source>工作台</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="335"/>
         <source>没有待处理的工单了 🎉</source>
         <translation>No unhandled tickets left 🎉</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="263"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="374"/>
         <source>↑/↓  在队列中移动
 Enter  打开工单并开始回复
 /  搜索
 Ctrl+N  下一个待处理工单
 Ctrl+Enter  发送回复
+Tab  接受 AI 草稿（草稿标记显示时）
 Esc  从回复框回到队列
 F5  刷新
 Ctrl+I  导入工单</source>
@@ -743,12 +835,13 @@ Enter  Open the ticket and start replying
 /  Search
 Ctrl+N  Next unhandled ticket
 Ctrl+Enter  Send the reply
+Tab  Accept the AI draft (while it is marked)
 Esc  Back from the reply box to the queue
 F5  Refresh
 Ctrl+I  Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="282"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="397"/>
         <source>草稿未能保存</source>
         <translation>Draft not saved</translation>
     </message>
@@ -895,24 +988,32 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../desktop_app/ui/reply_editor.py" line="25"/>
+        <location filename="../../desktop_app/ui/reply_editor.py" line="35"/>
         <source>在此输入回复……（Ctrl+Enter 发送，Esc 返回队列）</source>
         <translation>Type your reply here… (Ctrl+Enter to send, Esc to return to the queue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reply_editor.py" line="26"/>
+        <location filename="../../desktop_app/ui/reply_editor.py" line="36"/>
         <source>发送</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reply_editor.py" line="27"/>
+        <location filename="../../desktop_app/ui/reply_editor.py" line="37"/>
         <source>发送回复 (Ctrl+Enter)</source>
         <translation>Send reply (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reply_editor.py" line="101"/>
+        <location filename="../../desktop_app/ui/reply_editor.py" line="162"/>
         <source>正在编辑……</source>
         <translation>Editing…</translation>
+    </message>
+</context>
+<context>
+    <name>RevealDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/reveal_dialog.py" line="22"/>
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -1077,252 +1178,282 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>TicketPane</name>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="133"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="148"/>
         <source>请选择左侧的工单</source>
         <translation>Select a ticket on the left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="148"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="163"/>
         <source>订单信息</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="150"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="165"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="151"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="166"/>
         <source>商品</source>
         <translation>Product</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="152"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="167"/>
         <source>创建时间</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="153"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="168"/>
         <source>已等待</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="163"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="178"/>
         <source>智能标签</source>
         <translation>Smart tags</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="165"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="180"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="166"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="181"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="167"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="182"/>
         <source>主管关注</source>
         <translation>Supervisor attention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="173"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="188"/>
         <source>领取</source>
         <translation>Take</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="174"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="189"/>
         <source>把工单分配给我</source>
         <translation>Assign this ticket to me</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="175"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="190"/>
         <source>释放</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="176"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="191"/>
         <source>取消分配，放回公共队列</source>
         <translation>Unassign and return it to the shared queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="178"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="193"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="181"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="196"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="264"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="201"/>
+        <source>显示原文</source>
+        <translation>Show original</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="202"/>
+        <source>查看未脱敏的原始内容（仅主管；每次查看都记入审计日志）</source>
+        <translation>Show the original, unmasked text (supervisors only; every view is written to the audit log)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="299"/>
         <source>已恢复 %1 保存的草稿</source>
         <translation>Restored the draft saved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="273"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="310"/>
         <source>这个工单已不存在，可能已被删除。</source>
         <translation>This ticket no longer exists; it may have been deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="276"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="313"/>
         <source>无法打开工单，请稍后重试（详情已写入日志）。</source>
         <translation>The ticket could not be opened. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="491"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="533"/>
         <source>回复没有发出</source>
         <translation>the reply was not sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="492"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="534"/>
         <source>状态没有改成功</source>
         <translation>the status was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="493"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="535"/>
         <source>处理人没有改成功</source>
         <translation>the assignee was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="494"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="536"/>
         <source>标签更正没有保存</source>
         <translation>the tag correction was not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="510"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="552"/>
         <source>这个工单刚被其他人更新过，%1，已重新载入最新内容。</source>
         <translation>Someone else has just updated this ticket, so %1. It has been reloaded.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="512"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="554"/>
         <source>您的回复仍在编辑框里，请确认后再发送。</source>
         <translation> Your reply is still in the editor; please check it before sending again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="514"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="556"/>
         <source>请确认后再试一次。</source>
         <translation> Please check it and try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="517"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="559"/>
         <source>工单 %1 刚被其他人更新过，%2。</source>
         <translation>Someone else has just updated ticket %1, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="519"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="561"/>
         <source>回复仍保存在该工单的草稿里，请回到该工单确认后再发送。</source>
         <translation> The reply is kept as that ticket&apos;s draft; go back to it, check it and send again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="522"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="564"/>
         <source>工单 %1 已不存在，%2。</source>
         <translation>Ticket %1 no longer exists, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="526"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="567"/>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="573"/>
         <source>%1，请稍后重试（详情已写入日志）。</source>
         <translation>Something went wrong: %1. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="528"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="575"/>
         <source>您的回复仍在编辑框里。</source>
         <translation> Your reply is still in the editor.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="532"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="579"/>
         <source>工单 %1：%2，请稍后重试（详情已写入日志）。</source>
         <translation>Ticket %1: %2. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="283"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="621"/>
+        <source>以下为未脱敏的原始内容。本次查看已记入审计日志（%1，%2）。请勿截图或外传。</source>
+        <translation>This is the original, unmasked text. This view has been written to the audit log (%1, %2). Do not screenshot or share it.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="625"/>
+        <source>原文：%1</source>
+        <translation>Original: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="641"/>
+        <source>无法显示原文，请稍后重试（详情已写入日志）。</source>
+        <translation>The original text could not be shown. Please try again later (details are in the log).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="320"/>
         <source>匿名客户</source>
         <translation>Anonymous customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="291"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="328"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="312"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="350"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="313"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="351"/>
         <source>标签不对？选择正确的标签（会记录下来用于改进模型）</source>
         <translation>Wrong tag? Pick the right one (it is recorded to improve the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="326"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="364"/>
         <source>未标注（排队等待模型）</source>
         <translation>Not tagged yet (queued for the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="328"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="366"/>
         <source>未标注（智能标签已停用）</source>
         <translation>Not tagged (smart tags are off)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="329"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="367"/>
         <source>未标注（模型加载中）</source>
         <translation>Not tagged yet (model loading)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="332"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="370"/>
         <source>（坐席更正）</source>
         <translation> (corrected by agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="338"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="376"/>
         <source>；模型：%1</source>
         <translation>; model: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="352"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="390"/>
         <source>⚑ 已标记</source>
         <translation>⚑ Flagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="352"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="390"/>
         <source>⚑ 已标记：%1</source>
         <translation>⚑ Flagged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="355"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="393"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="377"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="415"/>
         <source>已更正为「%1」，感谢反馈</source>
         <translation>Corrected to “%1”, thanks for the feedback</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="429"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="467"/>
         <source>草稿已自动保存 %1</source>
         <translation>Draft autosaved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="435"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="473"/>
         <source>草稿没有保存成功，稍后会自动重试（详情已写入日志）。</source>
         <translation>The draft was not saved; it will be retried shortly (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="437"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="475"/>
         <source>工单 %1 的草稿没有保存成功（详情已写入日志）。</source>
         <translation>The draft of ticket %1 was not saved (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="485"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="525"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="486"/>
+        <location filename="../../desktop_app/ui/ticket_pane.py" line="528"/>
         <source>回复已发送：%1</source>
         <translation>Reply sent: %1</translation>
     </message>

@@ -93,7 +93,7 @@ def test_stale_status_change_names_the_status_not_the_reply(qtbot, main_window, 
 def test_failed_assignment_shows_no_sql(qtbot, main_window, monkeypatch, caplog):
     pane = main_window.ticket_pane
 
-    def locked(*_args: object) -> None:
+    def locked(*_args: object, **_kwargs: object) -> None:
         raise SQL_ERROR
 
     monkeypatch.setattr(pane._tickets, "assign", locked)
@@ -111,7 +111,7 @@ def test_failed_status_change_puts_the_status_box_back(qtbot, main_window, monke
     pane = main_window.ticket_pane
     before = pane.ticket.status
 
-    def locked(*_args: object) -> None:
+    def locked(*_args: object, **_kwargs: object) -> None:
         raise SQL_ERROR
 
     monkeypatch.setattr(pane._tickets, "set_status", locked)
