@@ -23,6 +23,8 @@ from desktop_app.ui.draft_controller import PREFETCH_AHEAD, DraftController
 from desktop_app.ui.import_dialog import ImportController, ImportOptionsDialog
 from desktop_app.ui.queue_model import QueueTableModel
 from desktop_app.ui.queue_panel import QueuePanel
+from desktop_app.ui.supervisor import SupervisorDesk
+from desktop_app.ui.supervisor.service_actions import ServiceDeskActions
 from desktop_app.ui.ticket_pane import TicketPane
 from desktop_app.ui.workers import TaskRunner
 
@@ -147,6 +149,10 @@ class MainWindow(QMainWindow):
         self._tag_timer.timeout.connect(self.schedule_tagging)
         self._load_tagger(tagger_folder or default_tagger_folder())
         self._load_drafter(drafter_folder or default_drafter_dir(), kb_folder or default_kb_dir())
+
+        self.desk: SupervisorDesk | None = None
+        if self.is_supervisor:
+            self._add_supervisor_desk()
 
         # Exactly one first query: the filters may already have asked for the page.
         self.queue_panel.apply_filters()
@@ -317,6 +323,12 @@ class MainWindow(QMainWindow):
             self.setCentralWidget(self.tabs)
         return self.tabs.addTab(widget, title)
 
+    def _add_supervisor_desk(self) -> None:
+        """The supervisor's desk, its buttons bound to the signed-in user through the services."""
+        assert isinstance(self.user, User)
+        self.desk = SupervisorDesk(self.db, ServiceDeskActions(self.db, self.user))
+        self.add_supervisor_tab(self.desk, self.tr("主管台"))
+
     # -- navigation ----------------------------------------------------------------
     def open_ticket_for_reply(self, ticket_id: int) -> None:
         """Enter on a row: show it and put the cursor in the reply box."""
@@ -397,4 +409,6 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("草稿未能保存"), str(exc))
         self.reader.wait(5000)
         self.tagger_runner.wait(10000)  # a batch in flight finishes its write
+        if self.desk is not None:
+            self.desk.shutdown()
         super().closeEvent(event)

@@ -684,143 +684,148 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="60"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="62"/>
         <source>售后助手 AfterSales Assist</source>
         <translation>AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="119"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="121"/>
         <source>数据库：%1</source>
         <translation>Database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="122"/>
         <source>坐席：%1</source>
         <translation>Agent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="121"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="123"/>
         <source>智能标签：加载中…</source>
         <translation>Smart tags: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="122"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="124"/>
         <source>AI草稿：加载中…</source>
         <translation>AI drafts: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="137"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="139"/>
         <source>队列读取失败：%1</source>
         <translation>Could not load the queue: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="167"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="173"/>
         <source>导入工单…</source>
         <translation>Import tickets…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="168"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="174"/>
         <source>下一个待处理</source>
         <translation>Next unhandled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="169"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="175"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="170"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="176"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="171"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="177"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="172"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="372"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="178"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="384"/>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="174"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="180"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="179"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="185"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="183"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="189"/>
         <source>队列</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="186"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="192"/>
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="199"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="205"/>
         <source>智能标签：%1</source>
         <translation>Smart tags: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="207"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="213"/>
         <source>智能标签已停用：%1</source>
         <translation>Smart tags are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="210"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="216"/>
         <source>队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>The queue, replies and imports work as usual. Put the tagger model in models/tagger (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="214"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="220"/>
         <source>智能标签：已停用</source>
         <translation>Smart tags: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="247"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="253"/>
         <source>智能标签出错：%1</source>
         <translation>Smart tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="262"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="268"/>
         <source>AI草稿：%1</source>
         <translation>AI drafts: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="272"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="278"/>
         <source>AI草稿已关闭：%1</source>
         <translation>AI drafts are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="274"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="280"/>
         <source>回复照常手写。把草稿模型放到 models/drafter（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>Write replies by hand as usual. Put the drafter model in models/drafter (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="279"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="285"/>
         <source>AI草稿：已关闭</source>
         <translation>AI drafts: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="316"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="322"/>
         <source>工作台</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="335"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="330"/>
+        <source>主管台</source>
+        <translation>Supervisor desk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="347"/>
         <source>没有待处理的工单了 🎉</source>
         <translation>No unhandled tickets left 🎉</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="374"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="386"/>
         <source>↑/↓  在队列中移动
 Enter  打开工单并开始回复
 /  搜索
@@ -841,7 +846,7 @@ F5  Refresh
 Ctrl+I  Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="397"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="409"/>
         <source>草稿未能保存</source>
         <translation>Draft not saved</translation>
     </message>

@@ -134,7 +134,7 @@ def test_an_agent_sees_no_reveal_and_the_services_refuse(qtbot, demo_db):
     assert _reveals(demo_db) == []
     with pytest.raises(PermissionDenied):
         window.add_supervisor_tab(QWidget(), "主管")
-    assert window.tabs is None
+    assert window.tabs is None and window.desk is None  # no supervisor desk for agents
     window.close()
 
 
@@ -170,9 +170,9 @@ def test_a_supervisor_reveals_the_original_text_and_it_is_audited(qtbot, demo_db
     reveals = _reveals(demo_db)
     assert [(r.actor, r.ticket_id) for r in reveals] == [("主管老王", ticket_id)]
 
-    index = window.add_supervisor_tab(QLabel("主管工作台"), "主管")
-    assert index == 1 and window.tabs is not None and window.tabs.count() == 2
-    assert window.tabs.widget(0) is window.workstation
-    window.add_supervisor_tab(QLabel("图表"), "图表")
-    assert window.tabs.count() == 3
+    # A supervisor's window opens with the desk beside the workstation.
+    assert window.tabs is not None and window.tabs.count() == 2
+    assert window.tabs.widget(0) is window.workstation and window.tabs.widget(1) is window.desk
+    index = window.add_supervisor_tab(QLabel("图表"), "图表")
+    assert index == 2 and window.tabs.count() == 3
     window.close()
