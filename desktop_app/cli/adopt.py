@@ -1,7 +1,7 @@
 """``aftersales drafter adopt DIR``: make a builder-exported decoder a drafter model folder.
 
 A deploying company exports a Qwen or Llama with onnxruntime-genai's model builder
-(``python -m onnxruntime_genai.models.builder -m Qwen/Qwen2.5-0.5B-Instruct -o DIR -p int4 -e cpu``)
+(``python -m onnxruntime_genai.models.builder -i LOCAL_QWEN_FOLDER -o DIR -p int4 -e cpu``)
 and runs this on DIR: it writes the manifest (task, ``chat`` prompt format, sha256 of every
 file) and a model card, then checks that the folder loads and drafts. No torch needed.
 """
