@@ -69,15 +69,34 @@ def _tail(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[-limit:]
 
 
+def _plain(text: str) -> str:
+    """Cleaned text without the prompt's own marker tokens: a customer cannot end the prompt early."""
+    for token in PROMPT_TOKENS:
+        text = text.replace(token, "")
+    return clean_text(text).replace("\n", "，")
+
+
+def merged_turns(turns: Sequence[Turn]) -> list[Turn]:
+    """Consecutive messages of one side as one turn, as the training sessions were merged."""
+    merged: list[Turn] = []
+    for turn in turns:
+        role = "agent" if turn.role == "agent" else "customer"
+        text = _plain(turn.text)
+        if not text:
+            continue
+        if merged and merged[-1].role == role:
+            merged[-1] = Turn(role, f"{merged[-1].text}，{text}")
+        else:
+            merged.append(Turn(role, text))
+    return merged
+
+
 def render_context(turns: Sequence[Turn]) -> str:
     """The recent turns, newest last, cut from the front to the context budget."""
     pieces: list[str] = []
-    for turn in list(turns)[-HISTORY_TURNS:]:
-        text = clean_text(turn.text).replace("\n", "，")
-        if not text:
-            continue
+    for turn in merged_turns(turns)[-HISTORY_TURNS:]:
         marker = AGENT if turn.role == "agent" else USER
-        pieces.append(marker + _tail(text, TURN_CHARS))
+        pieces.append(marker + _tail(turn.text, TURN_CHARS))
     context = "".join(pieces)
     if len(context) <= CONTEXT_CHARS:
         return context
@@ -89,7 +108,7 @@ def render_context(turns: Sequence[Turn]) -> str:
 
 def default_prompt(context: str, intent: str | None, sentiment: str | None, kb_texts: Sequence[str]) -> str:
     """The default model's own layout; ``context`` is already rendered by :func:`render_context`."""
-    kb = clean_text(" ".join(kb_texts)).replace("\n", " ")[:KB_CHARS]
+    kb = _plain(" ".join(kb_texts))[:KB_CHARS]
     return f"{BOS}{INTENT}{intent or 'unknown'}{SENTIMENT}{sentiment or 'unknown'}{KB}{kb}{context}{REPLY}"
 
 

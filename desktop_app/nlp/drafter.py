@@ -74,12 +74,19 @@ class ReplyDrafter:
         self.tokenizer = tokenizer
         self.threads = threads
         prompt = folder.manifest.get("prompt", {})
+        if not isinstance(prompt, dict):
+            raise ModelFolderError(f"{folder.path}: manifest 'prompt' must be an object")
         self.format = prompt.get("format", DEFAULT_FORMAT)
         if self.format not in (DEFAULT_FORMAT, CHAT_FORMAT):
             raise ModelFolderError(f"{folder.path}: unknown prompt format {self.format!r}")
-        self.max_new_tokens = int(prompt.get("max_new_tokens", DEFAULT_MAX_NEW_TOKENS))
+        try:
+            self.max_new_tokens = int(prompt.get("max_new_tokens", DEFAULT_MAX_NEW_TOKENS))
+            self.repetition_penalty = float(prompt.get("repetition_penalty", 1.0))
+        except (TypeError, ValueError) as exc:
+            raise ModelFolderError(f"{folder.path}: manifest prompt settings are not numbers: {exc}") from exc
+        if self.max_new_tokens < 1:
+            raise ModelFolderError(f"{folder.path}: prompt.max_new_tokens must be at least 1")
         self.chat_template = prompt.get("chat_template")
-        self.repetition_penalty = float(prompt.get("repetition_penalty", 1.0))
         self._vocabulary = self._read_vocabulary()
         self._eos = {int(i) for i in tokenizer.eos_token_ids}
         config = json.loads(folder.file(CONFIG_FILE).read_text("utf-8"))

@@ -56,6 +56,13 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def _strings(raw: dict, key: str, where: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise KnowledgeBaseError(f'{where}: {key} must be a list of strings, e.g. {key} = ["…", "…"]')
+    return tuple(value)
+
+
 def load_entries(folder: Path) -> list[KbEntry]:
     """Every ``[[entry]]`` of every ``*.toml`` in ``folder``, in file-name order."""
     entries: list[KbEntry] = []
@@ -65,8 +72,13 @@ def load_entries(folder: Path) -> list[KbEntry]:
             data = tomllib.loads(path.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise KnowledgeBaseError(f"{path}: not valid TOML: {error}") from error
-        for number, raw in enumerate(data.get("entry", []), start=1):
+        raw_entries = data.get("entry", [])
+        if not isinstance(raw_entries, list):
+            raise KnowledgeBaseError(f"{path}: entries must be written as [[entry]] tables")
+        for number, raw in enumerate(raw_entries, start=1):
             where = f"{path}, entry {number}"
+            if not isinstance(raw, dict):
+                raise KnowledgeBaseError(f"{where}: not an [[entry]] table")
             entry_id, text = str(raw.get("id", "")).strip(), str(raw.get("text", "")).strip()
             if not _ID.match(entry_id):
                 raise KnowledgeBaseError(f"{where}: id must be letters, digits or _ (got {entry_id!r})")
@@ -80,8 +92,8 @@ def load_entries(folder: Path) -> list[KbEntry]:
                     id=entry_id,
                     title=str(raw.get("title", entry_id)),
                     text=text,
-                    intents=tuple(str(i) for i in raw.get("intents", [])),
-                    keywords=tuple(str(k) for k in raw.get("keywords", [])),
+                    intents=_strings(raw, "intents", where),
+                    keywords=_strings(raw, "keywords", where),
                 )
             )
     return entries

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from desktop_app.store.database import Database
+from desktop_app.store.users import UserRepository
+
 
 class Role(StrEnum):
     AGENT = "agent"
@@ -69,8 +72,17 @@ def parse_role(value: str | Role) -> Role:
         raise ValueError(f"unknown role {value!r}; expected one of {', '.join(r.value for r in Role)}") from None
 
 
-def require_supervisor(user: User | None, action: str) -> User:
-    """Return ``user`` if it is a supervisor; raise PermissionDenied otherwise (before anything is written)."""
+def require_supervisor(user: User | None, action: str, db: Database | None = None) -> User:
+    """Return ``user`` if it is a supervisor; raise PermissionDenied otherwise (before anything is written).
+
+    With ``db`` the role is read again from the store: a supervisor demoted or disabled while
+    signed in loses the right at once, and a hand-made ``User`` object proves nothing.
+    """
     if user is None or user.role is not Role.SUPERVISOR:
         raise PermissionDenied(user, action)
+    if db is not None:
+        with db.session() as session:
+            stored = UserRepository(session).get(user.name)
+        if stored is None or stored.disabled or stored.role != Role.SUPERVISOR.value or stored.id != user.id:
+            raise PermissionDenied(user, action)
     return user

@@ -152,7 +152,7 @@ class AccountService:
         """Create an account. Supervisors add users; with no accounts yet (first run) nobody
         is signed in, ``actor`` is None and the account must be a supervisor's."""
         if actor is not None:
-            require_supervisor(actor, "添加用户")
+            require_supervisor(actor, "添加用户", self.db)
         role = parse_role(role)
         name = _clean_name(name)
         check_password_strength(password)
@@ -189,7 +189,7 @@ class AccountService:
 
     def set_role(self, actor: User, name: str, role: Role | str) -> User:
         """Supervisors only; audited. The last enabled supervisor cannot be demoted."""
-        require_supervisor(actor, "修改角色")
+        require_supervisor(actor, "修改角色", self.db)
         role = parse_role(role)
         with self.db.session() as session:
             users = UserRepository(session)
@@ -212,6 +212,6 @@ class AccountService:
 
     def list_users(self, actor: User) -> list[UserInfo]:
         """Supervisors only (account administration): names, roles, no hashes."""
-        require_supervisor(actor, "查看用户列表")
+        require_supervisor(actor, "查看用户列表", self.db)
         with self.db.session() as session:
             return [UserInfo(r.name, Role(r.role), r.created_at, r.disabled) for r in UserRepository(session).all()]

@@ -42,7 +42,7 @@ class AuditService:
 
     def read(self, actor: User, limit: int = 100, offset: int = 0) -> list[AuditRecord]:
         """Supervisors only: the newest ``limit`` rows (at most 1000) after skipping ``offset``."""
-        require_supervisor(actor, "查看审计日志")
+        require_supervisor(actor, "查看审计日志", self.db)
         if limit < 1 or offset < 0:
             raise ValueError("limit must be positive and offset not negative")
         with self.db.session() as session:
@@ -50,6 +50,6 @@ class AuditService:
 
     def count(self, actor: User) -> int:
         """Supervisors only: how many rows the log holds (for paging)."""
-        require_supervisor(actor, "查看审计日志")
+        require_supervisor(actor, "查看审计日志", self.db)
         with self.db.session() as session:
             return AuditRepository(session).count()

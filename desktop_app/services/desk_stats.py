@@ -19,6 +19,7 @@ from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import aliased
 
 from desktop_app.domain import INTENTS, NEGATIVE, SENTIMENTS, TRIGGER_PREFIX, MessageRole, TicketStatus
+from desktop_app.services.display import mask_for_display
 from desktop_app.store.clock import utcnow
 from desktop_app.store.database import Database
 from desktop_app.store.schema import Feedback, Message, ReplyOutcome, Ticket, TicketTag
@@ -258,13 +259,14 @@ class DeskStatsService:
             rows = session.execute(statement).all()
         result = []
         for row in rows:
-            reasons = tuple(stored_reasons(row.flag_reasons))
+            # The desk is a screen like any other: customer fields and quoted trigger words are masked.
+            reasons = tuple(mask_for_display(reason) for reason in stored_reasons(row.flag_reasons))
             waited = None if row.waiting_since is None else max(int((now - row.waiting_since).total_seconds()), 0)
             result.append(
                 FlaggedTicket(
                     id=row.id,
                     external_id=row.external_id,
-                    customer=row.customer or "",
+                    customer=mask_for_display(row.customer or ""),
                     intent=row.intent,
                     intent_score=row.intent_score,
                     sentiment=row.sentiment,

@@ -16,13 +16,14 @@ from pathlib import Path
 from desktop_app.nlp.draft_prompt import DraftRequest, Turn
 from desktop_app.nlp.drafter import DraftResult, ReplyDrafter
 from desktop_app.nlp.knowledge_base import KbEntry, KnowledgeBase
+from desktop_app.services.display import mask_for_display
 from desktop_app.store.database import Database
 from desktop_app.store.drafts import DraftRecord, DraftRepository
 from desktop_app.store.records import TicketDetail
 from desktop_app.store.tickets import TicketRepository
 
 RECENT_CUSTOMER_CHARS = 200
-KB_ENTRIES = 2  # shown to the agent; the prompt uses the first
+KB_ENTRIES = 1  # the entry in the prompt is the one shown as the draft's source
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,13 @@ class GeneratedDraft:
 
 def request_for(ticket: TicketDetail, kb: KnowledgeBase) -> PlannedDraft:
     """The generator's view of a ticket: turns, tags, order facts and the best KB entries."""
-    history = tuple(Turn("agent" if m.role == "agent" else "customer", m.text) for m in ticket.messages if m.text)
+    # The model reads what an agent may see: personal data masked (a model could echo it into
+    # a draft), order numbers kept (the draft fills in the ticket's own).
+    history = tuple(
+        Turn("agent" if m.role == "agent" else "customer", mask_for_display(m.text)) for m in ticket.messages if m.text
+    )
     if not history:
-        history = (Turn("customer", ticket.text),)
+        history = (Turn("customer", mask_for_display(ticket.text)),)
     customer_words = "\n".join(t.text for t in history if t.role == "customer")[-RECENT_CUSTOMER_CHARS:]
     hits = kb.search(customer_words, limit=KB_ENTRIES, intent=ticket.intent)
     entries = tuple(hit.entry for hit in hits)
@@ -56,7 +61,7 @@ def request_for(ticket: TicketDetail, kb: KnowledgeBase) -> PlannedDraft:
         product=ticket.product,
         customer=ticket.customer,
         request_id=ticket.external_id,
-        kb_texts=tuple(e.text for e in entries[:1]),
+        kb_texts=tuple(e.text for e in entries),
     )
     return PlannedDraft(request, entries)
 
@@ -72,11 +77,13 @@ class DraftingService:
             return request_for(TicketRepository(session).detail(ticket_id), self.kb)
 
     def needs_draft(self, ticket_id: int, agent: str) -> bool:
-        """No draft yet and the customer spoke last (there is something to answer)."""
+        """No draft yet, nobody else holds the ticket, and the customer spoke last."""
         with self.db.session() as session:
             if DraftRepository(session).get(ticket_id, agent) is not None:
                 return False
             ticket = TicketRepository(session).detail(ticket_id)
+        if ticket.assignee not in (None, "", agent):
+            return False
         return not ticket.messages or ticket.messages[-1].role != "agent"
 
     def generate(

@@ -100,7 +100,7 @@ def export_rows(
     unmasked: bool = False,
 ) -> ExportResult:
     """Write ``headers`` and ``rows`` to ``path`` as ``fmt``; supervisors only, audited ('export')."""
-    require_supervisor(actor, "导出数据")
+    require_supervisor(actor, "导出数据", db)
     writers = {"csv": _write_csv, "xlsx": _write_xlsx}
     if fmt not in writers:
         raise ValueError(f"unknown export format {fmt!r}; expected csv or xlsx")

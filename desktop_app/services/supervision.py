@@ -79,7 +79,7 @@ class SupervisionService:
         self, actor: User, ticket_id: int, reason: str = "", expected_version: int | None = None
     ) -> TicketDetail:
         """Supervisors only: assign the ticket to themselves, whoever held it."""
-        require_supervisor(actor, "接管工单")
+        require_supervisor(actor, "接管工单", self.db)
         with self.db.session() as session:
             repo = TicketRepository(session)
             current = repo.detail(ticket_id)
@@ -94,7 +94,7 @@ class SupervisionService:
 
         An agent's later tag correction works the flag out again and may set it anew.
         """
-        require_supervisor(actor, "取消标记")
+        require_supervisor(actor, "取消标记", self.db)
         if not reason.strip():
             raise MissingReasonError("取消标记需要填写原因 / unflagging needs a reason")
         with self.db.session() as session:
@@ -113,7 +113,7 @@ class SupervisionService:
 
     def reveal_ticket(self, actor: User, ticket_id: int, reason: str = "") -> RevealedTicket:
         """Supervisors only: the original text and messages. Each call is audited ('reveal')."""
-        require_supervisor(actor, "查看未脱敏信息")
+        require_supervisor(actor, "查看未脱敏信息", self.db)
         with self.db.session() as session:
             ticket = TicketRepository(session).detail(ticket_id)
             AuditRepository(session).append(actor.name, AuditAction.REVEAL, ticket_id, {"reason": reason.strip()})

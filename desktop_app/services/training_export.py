@@ -101,7 +101,7 @@ def _write(out: TextIO, lines: Iterator[dict[str, object]]) -> int:
 
 def export_training(db: Database, actor: User, path: str | os.PathLike[str]) -> TrainingExportResult:
     """Write the de-identified JSONL to ``path``; supervisors only, audited."""
-    require_supervisor(actor, "导出训练数据")
+    require_supervisor(actor, "导出训练数据", db)
     target = Path(path)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     temp = Path(temp_name)

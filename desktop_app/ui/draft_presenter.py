@@ -222,7 +222,8 @@ class DraftPresenter(QObject):
             self._idle_if_empty()
             return
         self._entries = tuple(result.kb_entries)
-        if result.result.stopped:
+        # Stop pressed while the last token was being written: the agent keeps what they saw.
+        if result.result.stopped or self.stopped:
             self.stopped = True
             self.bar.set_state(DraftBar.STOPPED if self.editor.text.strip() else DraftBar.IDLE, self._entries)
             if not self.editor.text.strip():

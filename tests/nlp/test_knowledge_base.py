@@ -75,3 +75,17 @@ def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
     _write(folder, "[[entry]]\nid = 'same'\ntext = '二'\n", name="b.toml")
     with pytest.raises(KnowledgeBaseError, match="already used"):
         load_entries(folder)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[entry]\nid = 'a'\ntext = 'x'\n", r"\[\[entry\]\] tables"),
+        ("entry = 'x'\n", r"\[\[entry\]\] tables"),
+        ("[[entry]]\nid = 'a'\ntext = 'x'\nintents = 5\n", "intents must be a list of strings"),
+        ("[[entry]]\nid = 'a'\ntext = 'x'\nkeywords = '退货'\n", "keywords must be a list of strings"),
+    ],
+)
+def test_wrongly_shaped_entries_get_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(KnowledgeBaseError, match=message):
+        load_entries(_write(tmp_path / "kb", text))

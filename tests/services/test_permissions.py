@@ -99,3 +99,16 @@ def test_supervisor_may_and_leaves_an_audit_row(
     audit_after = _snapshot(db)[2]
     expected = {"read audit": 0}.get(attempt, 1)  # reading is not itself recorded
     assert len(audit_after) == audit_before + expected
+
+
+def test_a_demoted_supervisor_loses_the_rights_at_once_and_a_forged_user_proves_nothing(
+    db: Database, supervisor: User
+) -> None:
+    accounts = AccountService(db)
+    second = accounts.add_user("主管小张", "another pass 1", Role.SUPERVISOR, actor=supervisor)
+    assert AuditService(db).read(second)  # a supervisor reads the log
+    accounts.set_role(supervisor, "主管小张", Role.AGENT)
+    with pytest.raises(PermissionDenied):
+        AuditService(db).read(second)  # the stale User object still says supervisor
+    with pytest.raises(PermissionDenied):
+        AuditService(db).read(User(999, "冒充者", Role.SUPERVISOR))
