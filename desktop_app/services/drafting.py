@@ -12,9 +12,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from desktop_app.nlp.draft_prompt import DraftRequest, Turn
 from desktop_app.nlp.drafter import DraftResult, ReplyDrafter
+from desktop_app.nlp.drafter_process import ProcessDrafter
 from desktop_app.nlp.knowledge_base import KbEntry, KnowledgeBase
 from desktop_app.services.display import mask_for_display
 from desktop_app.store.database import Database
@@ -66,11 +68,32 @@ def request_for(ticket: TicketDetail, kb: KnowledgeBase) -> PlannedDraft:
     return PlannedDraft(request, entries)
 
 
+class Drafter(Protocol):
+    """What drafting needs of a model: :class:`ReplyDrafter` in-process or in a child process."""
+
+    name: str
+
+    def stream(
+        self,
+        request: DraftRequest,
+        cancel: threading.Event | None = None,
+        max_new_tokens: int | None = None,
+        on_token: Callable[[str], None] | None = None,
+        min_new_tokens: int = 0,
+    ) -> DraftResult: ...
+
+
 class DraftingService:
-    def __init__(self, db: Database, drafter: ReplyDrafter, kb: KnowledgeBase) -> None:
+    def __init__(self, db: Database, drafter: Drafter, kb: KnowledgeBase) -> None:
         self.db = db
         self.drafter = drafter
         self.kb = kb
+
+    def close(self) -> None:
+        """End the drafter's process, if it has one."""
+        close = getattr(self.drafter, "close", None)
+        if close is not None:
+            close()
 
     def plan(self, ticket_id: int) -> PlannedDraft:
         with self.db.session() as session:
@@ -115,9 +138,19 @@ class DraftingService:
         return [e for e in (self.kb.get(i) for i in ids) if e is not None]
 
 
-def load_drafting(db: Database, drafter_folder: Path, kb_folder: Path, threads: int | None = None) -> DraftingService:
+def load_drafting(
+    db: Database, drafter_folder: Path, kb_folder: Path, threads: int | None = None, isolated: bool = True
+) -> DraftingService:
     """Load the drafter (hashes verified) and the knowledge base; ModelFolderError, or
-    KnowledgeBaseError / OSError for the knowledge base, say why drafts are off."""
+    KnowledgeBaseError / OSError for the knowledge base, say why drafts are off.
+
+    ``isolated`` runs the model in a child process (:mod:`desktop_app.nlp.drafter_process`),
+    which the GUI needs: onnxruntime-genai holds the interpreter lock while it computes.
+    """
     kb = KnowledgeBase.load(kb_folder)
-    drafter = ReplyDrafter.load(drafter_folder, threads=threads)
+    drafter: Drafter
+    if isolated:
+        drafter = ProcessDrafter.load(drafter_folder, threads=threads)
+    else:
+        drafter = ReplyDrafter.load(drafter_folder, threads=threads)
     return DraftingService(db, drafter, kb)

@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
 
     def _drafter_loaded(self, service: DraftingService) -> None:
         if self._closing:
+            service.close()
             return
         self.drafter_banner.hide()
         self.status_drafter.setText(self.tr("AI草稿：%1").replace("%1", service.drafter.name))
@@ -402,6 +403,8 @@ class MainWindow(QMainWindow):
         if not self.drafting.shutdown():  # a draft being stored finishes its write
             log.warning("a draft generation did not stop within the shutdown wait")
         self.drafter_runner.wait(30000)
+        if self.drafting.service is not None:
+            self.drafting.service.close()  # the drafter's child process
         self.writer.wait(5000)
         try:
             self.ticket_pane.save_draft_now()

@@ -131,3 +131,21 @@ def test_a_different_architecture_and_vocabulary_drops_in(foreign_drafter_dir: P
     pieces: list[str] = []
     result = drafter.stream(request, on_token=pieces.append, max_new_tokens=12)
     assert 0 < result.tokens <= 12 and "".join(pieces) == result.raw and not result.stopped
+
+
+def test_the_process_drafter_streams_cancels_and_reports_a_bad_folder(toy_drafter_dir: Path, tmp_path: Path) -> None:
+    from desktop_app.nlp.drafter_process import ProcessDrafter
+
+    drafter = ProcessDrafter.load(toy_drafter_dir, threads=1)
+    try:
+        pieces: list[str] = []
+        result = drafter.stream(DraftRequest(text="快递到哪了", order_id=ORDER), on_token=pieces.append)
+        assert "".join(pieces) == result.raw and result.raw.count(ORDER) == 1 and not result.stopped
+        cancel = threading.Event()
+        cancel.set()
+        assert drafter.stream(DraftRequest(text="你好"), cancel=cancel).stopped
+        assert drafter.draft(DraftRequest(text="你好"), max_new_tokens=3).tokens <= 3  # still serving
+    finally:
+        drafter.close()
+    with pytest.raises(ModelFolderError, match="does not exist"):
+        ProcessDrafter.load(tmp_path / "missing")
