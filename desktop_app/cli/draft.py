@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, TextIO
 
 from desktop_app.cli.classify import BadLine
 from desktop_app.domain import INTENTS, SENTIMENTS
+from desktop_app.nlp.draft_fill import POLICY_MIN_SCORE, with_policy
 from desktop_app.nlp.draft_prompt import DraftRequest, Turn
-from desktop_app.nlp.drafter import ReplyDrafter
+from desktop_app.nlp.drafter import DraftResult, ReplyDrafter
 from desktop_app.nlp.knowledge_base import KnowledgeBase
 
 ROLES = ("customer", "agent")
@@ -64,17 +66,23 @@ def parse_request(number: int, line: str) -> tuple[object, DraftRequest]:
     return record["id"], request
 
 
-def with_knowledge(request: DraftRequest, kb: KnowledgeBase | None) -> tuple[DraftRequest, list[str]]:
-    """Add the best knowledge-base entry to the request, as the app does for a ticket."""
+def with_knowledge(request: DraftRequest, kb: KnowledgeBase | None) -> tuple[DraftRequest, list[str], str | None]:
+    """Add the best knowledge-base entry to the request, as the app does for a ticket; also
+    return its text as the policy to append when it matches well."""
     if kb is None:
-        return request, []
+        return request, [], None
     customer_words = "\n".join(t.text for t in request.turns() if t.role == "customer")[-200:]
     hits = kb.search(customer_words, limit=1, intent=request.intent)
     if not hits:
-        return request, []
-    from dataclasses import replace
+        return request, [], None
+    policy = hits[0].entry.text if hits[0].score >= POLICY_MIN_SCORE else None
+    return replace(request, kb_texts=(hits[0].entry.text,)), [hits[0].entry.id], policy
 
-    return replace(request, kb_texts=(hits[0].entry.text,)), [hits[0].entry.id]
+
+def compose(request: DraftRequest, result: DraftResult, policy: str | None) -> DraftResult:
+    """The draft as the app shows it: the policy text after the model's words when it matches."""
+    last = next((t.text for t in reversed(request.turns()) if t.role == "customer"), "")
+    return replace(result, text=with_policy(result.text, policy, last))
 
 
 def _requests(source: TextIO) -> Iterator[tuple[object, DraftRequest]]:
@@ -86,8 +94,8 @@ def _requests(source: TextIO) -> Iterator[tuple[object, DraftRequest]]:
 def draft_jsonl(source: TextIO, out: TextIO, drafter: ReplyDrafter, kb: KnowledgeBase | None) -> int:
     written = 0
     for request_id, request in _requests(source):
-        request, kb_ids = with_knowledge(request, kb)
-        result = drafter.draft(request)
+        request, kb_ids, policy = with_knowledge(request, kb)
+        result = compose(request, drafter.draft(request), policy)
         line = {"id": request_id, **result.to_json(), "kb": kb_ids}
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
         out.flush()

@@ -342,7 +342,7 @@ def _run_classify(args: argparse.Namespace) -> int:
 
 
 def _run_draft(args: argparse.Namespace) -> int:
-    from desktop_app.cli.draft import draft_jsonl, parse_request, with_knowledge
+    from desktop_app.cli.draft import compose, draft_jsonl, parse_request, with_knowledge
     from desktop_app.config import default_drafter_dir, default_kb_dir
     from desktop_app.nlp.drafter import ReplyDrafter
     from desktop_app.nlp.knowledge_base import KnowledgeBase, KnowledgeBaseError
@@ -355,8 +355,9 @@ def _run_draft(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     if args.text is not None:
         _id, request = parse_request(1, json.dumps({"id": 1, "text": args.text}, ensure_ascii=False))
-        request, kb_ids = with_knowledge(request, kb)
+        request, kb_ids, policy = with_knowledge(request, kb)
         result = drafter.stream(request, on_token=lambda piece: print(piece, end="", file=sys.stderr, flush=True))
+        result = compose(request, result, policy)
         print(file=sys.stderr)
         print(
             json.dumps(

@@ -6,8 +6,10 @@ folder's manifest says how to prompt the model (:mod:`desktop_app.nlp.draft_prom
 company can point the app at a Qwen or Llama exported with the builder instead.
 
 While generating, the logits are edited before each token is chosen: prompt markers and
-corpus placeholders the draft could not fill are banned, and so is any token that would
-repeat a trigram already in the draft (greedy decoding of small models loops otherwise).
+corpus placeholders the draft could not fill are banned, and so is the previous token
+again and any token that would repeat a trigram already in the draft; the manifest's
+``frequency_penalty`` lowers tokens by how often the draft has used them (greedy decoding
+of small models loops otherwise).
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class ReplyDrafter:
         try:
             self.max_new_tokens = int(prompt.get("max_new_tokens", DEFAULT_MAX_NEW_TOKENS))
             self.repetition_penalty = float(prompt.get("repetition_penalty", 1.0))
+            self.frequency_penalty = float(prompt.get("frequency_penalty", 0.0))
         except (TypeError, ValueError) as exc:
             raise ModelFolderError(f"{folder.path}: manifest prompt settings are not numbers: {exc}") from exc
         if self.max_new_tokens < 1:
@@ -190,9 +193,14 @@ class ReplyDrafter:
                     stopped = True
                     break
                 logits = generator.get_logits()
-                blocked = banned + _repeating(generated, NO_REPEAT_NGRAM)
-                if blocked:
+                blocked = banned + _repeating(generated, NO_REPEAT_NGRAM) + generated[-1:]
+                if blocked or (generated and self.frequency_penalty):
                     logits = logits.copy()
+                    if self.frequency_penalty:
+                        # Each earlier use of a token makes it less likely again: small greedy
+                        # models otherwise say "亲爱的" or "非常抱歉" three times in one draft.
+                        counts = np.bincount(generated, minlength=logits.shape[-1])[: logits.shape[-1]]
+                        logits[..., :] -= self.frequency_penalty * counts
                     logits[..., blocked] = -np.inf
                     generator.set_logits(logits)
                 generator.generate_next_token()

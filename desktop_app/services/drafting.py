@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from desktop_app.nlp.draft_fill import POLICY_MIN_SCORE, with_policy
 from desktop_app.nlp.draft_prompt import DraftRequest, Turn
 from desktop_app.nlp.drafter import DraftResult, ReplyDrafter
 from desktop_app.nlp.drafter_process import ProcessDrafter
@@ -32,6 +33,8 @@ KB_ENTRIES = 1  # the entry in the prompt is the one shown as the draft's source
 class PlannedDraft:
     request: DraftRequest
     kb_entries: tuple[KbEntry, ...]
+    policy: str | None = None  # the entry's text, appended to the draft when it matches well
+    customer_last: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ def request_for(ticket: TicketDetail, kb: KnowledgeBase) -> PlannedDraft:
     customer_words = "\n".join(t.text for t in history if t.role == "customer")[-RECENT_CUSTOMER_CHARS:]
     hits = kb.search(customer_words, limit=KB_ENTRIES, intent=ticket.intent)
     entries = tuple(hit.entry for hit in hits)
+    policy = hits[0].entry.text if hits and hits[0].score >= POLICY_MIN_SCORE else None
+    last = next((t.text for t in reversed(history) if t.role == "customer"), "")
     request = DraftRequest(
         text="",
         history=history,
@@ -65,7 +70,7 @@ def request_for(ticket: TicketDetail, kb: KnowledgeBase) -> PlannedDraft:
         request_id=ticket.external_id,
         kb_texts=tuple(e.text for e in entries),
     )
-    return PlannedDraft(request, entries)
+    return PlannedDraft(request, entries, policy, last)
 
 
 class Drafter(Protocol):
@@ -125,6 +130,8 @@ class DraftingService:
         planned = self.plan(ticket_id)
         result = self.drafter.stream(planned.request, cancel=cancel, on_token=on_token)
         result.kb_ids = tuple(e.id for e in planned.kb_entries)
+        if not result.stopped:
+            result.text = with_policy(result.text, planned.policy, planned.customer_last)
         saved = None
         if not result.stopped and result.text.strip():
             with self.db.session() as session:

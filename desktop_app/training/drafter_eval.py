@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.nlp.draft_fill import contains_placeholder
+from desktop_app.nlp.draft_fill import POLICY_MIN_SCORE, contains_placeholder, with_policy
 from desktop_app.nlp.draft_prompt import DraftRequest, Turn
 from desktop_app.nlp.drafter import ReplyDrafter
 from desktop_app.nlp.knowledge_base import KnowledgeBase
@@ -174,7 +174,15 @@ def evaluate_drafter(
         Conditioning(intent, sentiment, c.kb_ids, c.kb_texts)
         for (_id, _item, intent, sentiment), c in zip(chosen, ticket_conditions, strict=True)
     ]
-    ticket_drafts = generate([c[1] for c in chosen], labelled)
+    model_drafts = generate([c[1] for c in chosen], labelled)
+    # As the app composes them: the shop's policy text follows the model's words when the
+    # knowledge base matches the question well (desktop_app/services/drafting.py).
+    ticket_drafts = []
+    for (_tid, item, intent, _sentiment), draft in zip(chosen, model_drafts, strict=True):
+        words = "\n".join(t.text for t in item.turns)[-200:]
+        hits = kb.search(words, limit=1, intent=intent)
+        policy = hits[0].entry.text if hits and hits[0].score >= POLICY_MIN_SCORE else None
+        ticket_drafts.append(with_policy(draft, policy, item.turns[-1].text if item.turns else ""))
     report["dev_ticket_drafts"] = [
         {
             "id": tid,
@@ -182,9 +190,12 @@ def evaluate_drafter(
             "sentiment": sentiment,
             "customer": [t.text for t in item.turns],
             "kb": list(cond.kb_ids),
+            "model_draft": model_draft,
             "draft": draft,
         }
-        for (tid, item, intent, sentiment), cond, draft in zip(chosen, labelled, ticket_drafts, strict=True)
+        for (tid, item, intent, sentiment), cond, model_draft, draft in zip(
+            chosen, labelled, model_drafts, ticket_drafts, strict=True
+        )
     ]
     all_drafts += ticket_drafts
     all_allowed += [[t.text for t in c[1].turns] for c in chosen]
@@ -236,6 +247,7 @@ def markdown_report(report: dict) -> str:
             f"**{number}. {item['id']}** ({item['intent']}, {item['sentiment']}; KB {', '.join(item['kb']) or '—'})"
         )
         lines.append("- customer: " + " / ".join(item["customer"])[-300:])
-        lines.append(f"- **draft:** {item['draft']}")
+        lines.append(f"- model: {item.get('model_draft', item['draft'])}")
+        lines.append(f"- **draft (with the shop's policy when it matches):** {item['draft']}")
         lines.append("")
     return "\n".join(lines)

@@ -27,6 +27,9 @@ LICENCES = {
 }
 
 
+FREQUENCY_PENALTY = 1.0  # chosen on jddc2019 dev (reports/drafter_eval.md); 0 turns it off
+
+
 class BuilderError(RuntimeError):
     pass
 
@@ -89,6 +92,7 @@ def write_manifest(
             "context_chars": CONTEXT_CHARS,
             "kb_chars": KB_CHARS,
             "repetition_penalty": 1.0,
+            "frequency_penalty": FREQUENCY_PENALTY,
             "no_repeat_ngram": 3,
             "slots": {"[ORDER]": "ticket order_id"},
         },
