@@ -79,7 +79,12 @@ def main() -> int:
         if window.ticket_pane.drafts is not None:
             window.ticket_pane.drafts.draftShown.connect(draft_shown)
 
+        prepared: list[bool] = []
+
         def prepare() -> None:
+            if prepared:
+                return
+            prepared.append(True)
             if args.search:
                 window.queue_panel.search.setText(args.search)
             model = window.queue_model
@@ -106,7 +111,10 @@ def main() -> int:
             window.close()
             app.quit()
 
-        QTimer.singleShot(1500, prepare)
+        # Open the ticket once the tagger has tagged the queue, so the draft is conditioned
+        # on its tags as in daily use (or after 15 s without a tagger).
+        window.taggingFinished.connect(lambda *_: QTimer.singleShot(300, prepare))
+        QTimer.singleShot(15000, prepare)
         app.exec()
         db.close()
     return 0
