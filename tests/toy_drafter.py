@@ -38,9 +38,6 @@ def build_toy_drafter(folder: Path, pull: float = 60.0) -> Path:
     model = build_decoder(TOY_DECODER, tokenizer)
     with torch.no_grad():
         embeddings = model.get_input_embeddings().weight
-        for token in (NUM, ORDER):
-            row = tokenizer.token_to_id(token)
-            embeddings[row] = embeddings.mean(0) * 0 + torch.full_like(embeddings[row], 0.0)
         # A hidden state aligned with the all-ones direction then prefers these two tokens.
         embeddings[tokenizer.token_to_id(NUM)] = pull
         embeddings[tokenizer.token_to_id(ORDER)] = pull * 0.9

@@ -14,10 +14,10 @@ from typing import Any, TextIO
 
 from desktop_app.cli.classify import BadLine
 from desktop_app.domain import INTENTS, SENTIMENTS
-from desktop_app.nlp.draft_fill import POLICY_MIN_SCORE, with_policy
+from desktop_app.nlp.draft_fill import with_policy
 from desktop_app.nlp.draft_prompt import DraftRequest, Turn
 from desktop_app.nlp.drafter import DraftResult, ReplyDrafter
-from desktop_app.nlp.knowledge_base import KnowledgeBase
+from desktop_app.nlp.knowledge_base import KnowledgeBase, policy_text
 
 ROLES = ("customer", "agent")
 
@@ -75,8 +75,7 @@ def with_knowledge(request: DraftRequest, kb: KnowledgeBase | None) -> tuple[Dra
     hits = kb.search(customer_words, limit=1, intent=request.intent)
     if not hits:
         return request, [], None
-    policy = hits[0].entry.text if hits[0].score >= POLICY_MIN_SCORE else None
-    return replace(request, kb_texts=(hits[0].entry.text,)), [hits[0].entry.id], policy
+    return replace(request, kb_texts=(hits[0].entry.text,)), [hits[0].entry.id], policy_text(hits)
 
 
 def compose(request: DraftRequest, result: DraftResult, policy: str | None) -> DraftResult:

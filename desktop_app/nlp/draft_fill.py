@@ -64,7 +64,6 @@ def address_customer(text: str, customer: str) -> str:
 _LEFTOVER_EMOJI_CODE = re.compile(r"#?E-[a-z](?:\[[^\]]*\]|\d+)?")
 _CLOSING_WORDS = re.compile(r"^(?:好的?|嗯+|恩+|ok|OK|谢谢|谢了|没了|没有了?|确定|可以|行)[啦了呢哈吧啊的~！!。，, ]*$")
 _CLOSING_DRAFT = re.compile(r"还有其他|祝您|再见|荣幸")
-POLICY_MIN_SCORE = 10.0
 
 
 def strip_codes(text: str) -> str:

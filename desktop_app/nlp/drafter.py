@@ -90,8 +90,8 @@ class ReplyDrafter:
         if self.max_new_tokens < 1:
             raise ModelFolderError(f"{folder.path}: prompt.max_new_tokens must be at least 1")
         self.chat_template = prompt.get("chat_template")
-        self._vocabulary = self._read_vocabulary()
         self._eos = {int(i) for i in tokenizer.eos_token_ids}
+        self._vocabulary = self._read_vocabulary()
         config = json.loads(folder.file(CONFIG_FILE).read_text("utf-8"))
         self.context_length = int(config.get("model", {}).get("context_length", 512))
         self._lock = threading.Lock()
@@ -127,10 +127,9 @@ class ReplyDrafter:
         vocabulary = _Vocabulary()
         if self.format != DEFAULT_FORMAT:
             return vocabulary
-        eos = {int(i) for i in self.tokenizer.eos_token_ids}
         for token in (*PROMPT_TOKENS, *UNFILLABLE):
             token_id = self._token_id(token)
-            if token_id is not None and token_id not in eos:
+            if token_id is not None and token_id not in self._eos:
                 vocabulary.banned.append(token_id)
         for token, field_name in FILLABLE.items():
             token_id = self._token_id(token)

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from desktop_app.nlp.draft_fill import POLICY_MIN_SCORE, with_policy
+from desktop_app.nlp.draft_fill import with_policy
 from desktop_app.nlp.draft_prompt import DraftRequest, Turn
 from desktop_app.nlp.drafter import DraftResult, ReplyDrafter
 from desktop_app.nlp.drafter_process import ProcessDrafter
-from desktop_app.nlp.knowledge_base import KbEntry, KnowledgeBase
+from desktop_app.nlp.knowledge_base import KbEntry, KnowledgeBase, policy_text
 from desktop_app.services.display import mask_for_display
 from desktop_app.store.database import Database
 from desktop_app.store.drafts import DraftRecord, DraftRepository
@@ -57,7 +57,7 @@ def request_for(ticket: TicketDetail, kb: KnowledgeBase) -> PlannedDraft:
     customer_words = "\n".join(t.text for t in history if t.role == "customer")[-RECENT_CUSTOMER_CHARS:]
     hits = kb.search(customer_words, limit=KB_ENTRIES, intent=ticket.intent)
     entries = tuple(hit.entry for hit in hits)
-    policy = hits[0].entry.text if hits and hits[0].score >= POLICY_MIN_SCORE else None
+    policy = policy_text(hits)
     last = next((t.text for t in reversed(history) if t.role == "customer"), "")
     request = DraftRequest(
         text="",

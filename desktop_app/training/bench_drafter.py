@@ -54,7 +54,7 @@ def bench_onnx(drafter: ReplyDrafter, requests: Sequence[DraftRequest], new_toke
             speed.append((result.tokens - 1) / max(total - first_ms / 1000, 1e-9))
         prompts.append(len(drafter.prompt_ids(request)))
     return DrafterBenchLine(
-        f"onnxruntime-genai ({drafter.folder.manifest.get('quantization', '').split(',')[-2:][0].strip() or 'onnx'})",
+        "onnxruntime-genai (ReplyDrafter)",
         statistics.median(first),
         _p95(first),
         statistics.median(speed),

@@ -18,10 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.nlp.draft_fill import POLICY_MIN_SCORE, contains_placeholder, with_policy
+from desktop_app.nlp.draft_fill import contains_placeholder, with_policy
 from desktop_app.nlp.draft_prompt import DraftRequest, Turn
 from desktop_app.nlp.drafter import ReplyDrafter
-from desktop_app.nlp.knowledge_base import KnowledgeBase
+from desktop_app.nlp.knowledge_base import KnowledgeBase, policy_text
 from desktop_app.training.corpora import load_tickets
 from desktop_app.training.drafter_data import (
     DraftPair,
@@ -180,8 +180,7 @@ def evaluate_drafter(
     ticket_drafts = []
     for (_tid, item, intent, _sentiment), draft in zip(chosen, model_drafts, strict=True):
         words = "\n".join(t.text for t in item.turns)[-200:]
-        hits = kb.search(words, limit=1, intent=intent)
-        policy = hits[0].entry.text if hits and hits[0].score >= POLICY_MIN_SCORE else None
+        policy = policy_text(kb.search(words, limit=1, intent=intent))
         ticket_drafts.append(with_policy(draft, policy, item.turns[-1].text if item.turns else ""))
     report["dev_ticket_drafts"] = [
         {

@@ -7,6 +7,7 @@ prompt it will be given.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -45,16 +46,21 @@ class Conditioning:
     kb_texts: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=2)
+def _tagger(folder: Path):  # type: ignore[no-untyped-def]
+    """One tagger per folder for all the contexts an evaluation conditions (it is loaded once)."""
+    from desktop_app.nlp.tagger import TicketTagger
+
+    return TicketTagger.load(folder)
+
+
 def condition_pairs(
     pairs: Sequence[DraftPair], kb: KnowledgeBase, tagger_dir: Path | None, kb_entries: int
 ) -> list[Conditioning]:
     """Tags from the shipped tagger (when there is one) and knowledge-base hits for every context."""
     tags: list[tuple[str | None, str | None]] = [(None, None)] * len(pairs)
     if tagger_dir is not None and (tagger_dir / "manifest.json").is_file():
-        from desktop_app.nlp.tagger import TicketTagger
-
-        tagger = TicketTagger.load(tagger_dir)
-        results = tagger.tag([p.customer_text[-256:] or p.context for p in pairs], explain=False)
+        results = _tagger(tagger_dir).tag([p.customer_text[-256:] or p.context for p in pairs], explain=False)
         tags = [(r.intent, r.sentiment) for r in results]
     conditions = []
     for pair, (intent, sentiment) in zip(pairs, tags, strict=True):

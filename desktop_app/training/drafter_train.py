@@ -63,7 +63,7 @@ def _batches(sequences: Sequence[Sequence_], batch_tokens: int, rng: random.Rand
     batches: list[list[int]] = []
     current: list[int] = []
     for index in order:
-        longest = max([len(sequences[index].ids)] + [len(sequences[i].ids) for i in current[-1:]])
+        longest = len(sequences[index].ids)  # sorted by length: the newest is the longest
         if current and longest * (len(current) + 1) > batch_tokens:
             batches.append(current)
             current = []

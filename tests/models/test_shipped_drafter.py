@@ -13,7 +13,8 @@ from desktop_app.nlp.drafter import ReplyDrafter
 
 SHIPPED = MODELS_DIR / "drafter"
 pytestmark = pytest.mark.skipif(
-    not (SHIPPED / "manifest.json").is_file(), reason="no drafter in models/drafter (train one: aftersales train drafter)"
+    not (SHIPPED / "manifest.json").is_file(),
+    reason="no drafter in models/drafter (train one: aftersales train drafter)",
 )
 
 
