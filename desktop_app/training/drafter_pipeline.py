@@ -155,6 +155,23 @@ def _metrics_summary(report: dict) -> dict:
     return summary
 
 
+def _speed(out: Path, hf: Path, data: Path, limit: int | None) -> dict:
+    """``bench drafter`` figures for the card: the exported model against torch eager, one run."""
+    from desktop_app.nlp.draft_prompt import DraftRequest
+    from desktop_app.training.bench_drafter import run_drafter_bench
+    from desktop_app.training.drafter_data import jddc2019_dev
+
+    requests = [DraftRequest(text="", history=i.turns) for i in jddc2019_dev(data)[: limit or 30]]
+    lines = run_drafter_bench(out, hf, requests, threads=2, new_tokens=48 if limit is None else 6)
+    speed = {
+        "setting": f"{len(requests)} jddc2019 dev prompts, batch 1, 2 threads, greedy, fixed new tokens",
+        "engines": [{k: round(v, 1) if isinstance(v, float) else v for k, v in vars(line).items()} for line in lines],
+    }
+    if len(lines) == 2:
+        speed["onnx_vs_torch_tokens_per_s"] = round(lines[0].ratio_to(lines[1]), 1)
+    return speed
+
+
 def export_and_evaluate(
     data: Path,
     work: Path,
@@ -192,5 +209,6 @@ def export_and_evaluate(
     drafter = ReplyDrafter.load(out)
     report = evaluate_drafter(data, drafter, tagger_dir, limit=limit)
     json_path, md_path = write_drafter_report(report, report_dir)
-    manifest = finalise(out, {**fields, "metrics": _metrics_summary(report)})
+    metrics = {**_metrics_summary(report), "speed": _speed(out, hf, data, limit)}
+    manifest = finalise(out, {**fields, "metrics": metrics})
     return {"model": str(out), "report": [str(json_path), str(md_path)], "metrics": manifest["metrics"]}

@@ -30,7 +30,8 @@ def test_training_writes_a_verified_folder_with_metrics_and_card(trained: dict[s
     assert manifest["task"] == "reply-drafting" and manifest["runtime"] == "onnxruntime-genai"
     assert {"genai_config.json", "tokenizer.json", "README.md"} <= set(manifest["files"])
     assert manifest["training_data"]["pairs"] > 0
-    assert set(manifest["metrics"]) == {"jddc2019_dev", "jddc_pairs_test", "safety"}
+    assert set(manifest["metrics"]) == {"jddc2019_dev", "jddc_pairs_test", "safety", "speed"}
+    assert manifest["metrics"]["speed"]["engines"][0]["tokens_per_s_p50"] > 0
     assert "licence" in (trained["out"] / "README.md").read_text("utf-8")
     genai = json.loads((trained["out"] / "genai_config.json").read_text("utf-8"))
     assert genai["model"]["decoder"]["session_options"]["intra_op_num_threads"] == 2
