@@ -37,7 +37,7 @@ def drafter_folder(explicit: Path | None, scratch: Path) -> Path:
     if default_drafter_dir().exists():
         return default_drafter_dir()
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from toy_drafter import build_toy_drafter
+    from helpers.toy_drafter import build_toy_drafter
 
     print("models/drafter not found: using a toy drafter (random weights)", file=sys.stderr)
     return build_toy_drafter(scratch / "toy" / "drafter")
@@ -57,7 +57,7 @@ def main() -> int:
 
     app = QApplication(sys.argv[:1])
     install_translation(app, args.lang)
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.open(f"sqlite:///{Path(tmp) / 'shot.db'}")

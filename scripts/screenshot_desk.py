@@ -23,7 +23,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import insert, select, update
 
-from desktop_app.domain import FlagRule
+from desktop_app.domain.vocabulary import FlagRule
 from desktop_app.services.seed import DEMO_TICKETS, seed_demo_if_empty
 from desktop_app.store.database import Database
 from desktop_app.store.schema import Feedback, Message, ReplyOutcome, Ticket, TicketTag

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from desktop_app.config import DATA_DIR_ENV_VAR, DB_ENV_VAR, DRAFTER_MODEL_ENV_VAR, TAGGER_MODEL_ENV_VAR
 from desktop_app.store.database import Database
-from desktop_app.store.records import MessageRecord, NewTicket
+from desktop_app.domain.records import MessageRecord, NewTicket
 from desktop_app.store.schema import Ticket
 from desktop_app.store.tickets import TicketRepository
 
@@ -33,7 +33,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
 
 @pytest.fixture(scope="session")
 def _toy_tagger_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from toy_tagger import build_toy_tagger
+    from helpers.toy_tagger import build_toy_tagger
 
     return build_toy_tagger(tmp_path_factory.mktemp("toy-tagger-master") / "tagger")
 
@@ -49,7 +49,7 @@ def toy_tagger_dir(_toy_tagger_master: Path, tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def toy_tagger(_toy_tagger_master: Path):  # type: ignore[no-untyped-def]
     """The toy tagger, loaded once per session (read-only use)."""
-    from desktop_app.nlp.tagger import TicketTagger
+    from desktop_app.nlp.tagging.tagger import TicketTagger
 
     return TicketTagger.load(_toy_tagger_master, threads=1)
 
@@ -145,14 +145,14 @@ def count_rows() -> Callable[..., int]:
 def toy_drafter_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A verified drafter folder (random 2-layer Qwen2, fp32) built by the real builder; needs torch."""
     pytest.importorskip("torch", reason="building a toy drafter needs the [train] extras (torch)")
-    from toy_drafter import build_toy_drafter
+    from helpers.toy_drafter import build_toy_drafter
 
     return build_toy_drafter(tmp_path_factory.mktemp("toy-drafter") / "drafter")
 
 
 @pytest.fixture(scope="session")
 def toy_drafter(toy_drafter_dir: Path):  # type: ignore[no-untyped-def]
-    from desktop_app.nlp.drafter import ReplyDrafter
+    from desktop_app.nlp.drafting.drafter import ReplyDrafter
 
     return ReplyDrafter.load(toy_drafter_dir, threads=1)
 
@@ -161,6 +161,6 @@ def toy_drafter(toy_drafter_dir: Path):  # type: ignore[no-untyped-def]
 def foreign_drafter_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random Llama with its own vocabulary and a chat template: the drop-in model."""
     pytest.importorskip("torch", reason="building a toy drafter needs the [train] extras (torch)")
-    from toy_drafter import build_foreign_drafter
+    from helpers.toy_drafter import build_foreign_drafter
 
     return build_foreign_drafter(tmp_path_factory.mktemp("foreign-drafter") / "drafter")

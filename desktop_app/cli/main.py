@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop_app import __version__
-from desktop_app.cli import accounts
+from desktop_app.cli.commands import accounts
 from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, REPO_DIR, resolve_db_url
 from desktop_app.services.log_masking import install_log_masking
 from desktop_app.store.database import Database, DatabaseError
@@ -299,7 +299,7 @@ def _stdin_utf8() -> TextIO:
 @contextmanager
 def _jsonl_input(path: str) -> Iterator[TextIO]:
     """An input JSONL file or stdin ("-"); its bad lines and bytes become one-line CLI errors."""
-    from desktop_app.cli.classify import BadLine
+    from desktop_app.cli.commands.classify import BadLine
 
     name = "<stdin>" if path == "-" else path
     try:
@@ -318,7 +318,7 @@ def _jsonl_input(path: str) -> Iterator[TextIO]:
 
 
 def _run_classify(args: argparse.Namespace) -> int:
-    from desktop_app.cli.classify import classify_jsonl
+    from desktop_app.cli.commands.classify import classify_jsonl
     from desktop_app.services.tagging import ModelFolderError, load_tagger
 
     if args.batch_size < 1:
@@ -342,10 +342,10 @@ def _run_classify(args: argparse.Namespace) -> int:
 
 
 def _run_draft(args: argparse.Namespace) -> int:
-    from desktop_app.cli.draft import compose, draft_jsonl, parse_request, with_knowledge
+    from desktop_app.cli.commands.draft import compose, draft_jsonl, parse_request, with_knowledge
     from desktop_app.config import default_drafter_dir, default_kb_dir
-    from desktop_app.nlp.drafter import ReplyDrafter
-    from desktop_app.nlp.knowledge_base import KnowledgeBase, KnowledgeBaseError
+    from desktop_app.nlp.drafting.drafter import ReplyDrafter
+    from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase, KnowledgeBaseError
     from desktop_app.nlp.model_folder import ModelFolderError
 
     try:
@@ -373,7 +373,7 @@ def _run_draft(args: argparse.Namespace) -> int:
 
 
 def _run_drafter_tools(args: argparse.Namespace) -> int:
-    from desktop_app.cli.adopt import AdoptError, adopt_folder
+    from desktop_app.cli.commands.adopt import AdoptError, adopt_folder
     from desktop_app.nlp.model_folder import ModelFolderError
 
     try:
@@ -386,7 +386,7 @@ def _run_drafter_tools(args: argparse.Namespace) -> int:
 
 
 def _run_mask(args: argparse.Namespace) -> int:
-    from desktop_app.cli.mask import mask_jsonl
+    from desktop_app.cli.commands.mask import mask_jsonl
 
     with _jsonl_input(args.jsonl) as source:
         written = mask_jsonl(source, sys.stdout)

@@ -18,9 +18,9 @@ from typing import Literal
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import aliased
 
-from desktop_app.domain import INTENTS, NEGATIVE, SENTIMENTS, TRIGGER_PREFIX, MessageRole, TicketStatus
+from desktop_app.domain.vocabulary import INTENTS, NEGATIVE, SENTIMENTS, TRIGGER_PREFIX, MessageRole, TicketStatus
 from desktop_app.services.display import mask_for_display
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
 from desktop_app.store.schema import Feedback, Message, ReplyOutcome, Ticket, TicketTag
 from desktop_app.store.tickets import stored_reasons

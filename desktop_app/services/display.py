@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 
 from desktop_app.nlp.privacy import ORDER_ID, find_entities
-from desktop_app.store.records import MessageRecord, QueuePage, QueueRow, TicketDetail
+from desktop_app.domain.records import MessageRecord, QueuePage, QueueRow, TicketDetail
 
 __all__ = ["QUEUE_PREVIEW_CHARS", "mask_for_display", "masked_detail", "masked_page", "masked_row"]
 

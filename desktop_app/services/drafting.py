@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from desktop_app.nlp.draft_fill import with_policy
-from desktop_app.nlp.draft_prompt import DraftRequest, Turn
-from desktop_app.nlp.drafter import DraftResult, ReplyDrafter
-from desktop_app.nlp.drafter_process import ProcessDrafter
-from desktop_app.nlp.knowledge_base import KbEntry, KnowledgeBase, policy_text
+from desktop_app.nlp.drafting.fill import with_policy
+from desktop_app.nlp.drafting.prompt import DraftRequest, Turn
+from desktop_app.nlp.drafting.drafter import DraftResult, ReplyDrafter
+from desktop_app.nlp.drafting.process import ProcessDrafter
+from desktop_app.nlp.drafting.knowledge_base import KbEntry, KnowledgeBase, policy_text
 from desktop_app.services.display import mask_for_display
 from desktop_app.store.database import Database
-from desktop_app.store.drafts import DraftRecord, DraftRepository
-from desktop_app.store.records import TicketDetail
+from desktop_app.domain.records import DraftRecord
+from desktop_app.store.drafts import DraftRepository
+from desktop_app.domain.records import TicketDetail
 from desktop_app.store.tickets import TicketRepository
 
 RECENT_CUSTOMER_CHARS = 200
@@ -151,7 +152,7 @@ def load_drafting(
     """Load the drafter (hashes verified) and the knowledge base; ModelFolderError, or
     KnowledgeBaseError / OSError for the knowledge base, say why drafts are off.
 
-    ``isolated`` runs the model in a child process (:mod:`desktop_app.nlp.drafter_process`),
+    ``isolated`` runs the model in a child process (:mod:`desktop_app.nlp.drafting.process`),
     which the GUI needs: onnxruntime-genai holds the interpreter lock while it computes.
     """
     kb = KnowledgeBase.load(kb_folder)

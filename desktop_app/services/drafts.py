@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from desktop_app.store.database import Database
-from desktop_app.store.drafts import DraftRecord, DraftRepository
+from desktop_app.domain.records import DraftRecord
+from desktop_app.store.drafts import DraftRepository
 
 
 class DraftService:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from desktop_app.domain import UNHANDLED_STATUSES
+from desktop_app.domain.vocabulary import UNHANDLED_STATUSES
 from desktop_app.services.display import masked_page, masked_row
 from desktop_app.store.database import Database
-from desktop_app.store.records import QueueFilter, QueuePage, QueueRow, QueueSort
+from desktop_app.domain.records import QueueFilter, QueuePage, QueueRow, QueueSort
 from desktop_app.store.tickets import SORT_COLUMNS, TicketRepository
 
 DEFAULT_PAGE_SIZE = 200

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from desktop_app.domain import INTENTS, SENTIMENTS, TicketStatus
+from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, TicketStatus
 from desktop_app.services.queue import QueueService
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
-from desktop_app.store.records import QueueFilter, QueueSort
+from desktop_app.domain.records import QueueFilter, QueueSort
 from desktop_app.store.schema import Message, Ticket
 
 _PHRASES = (

@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop_app.config import RESOURCES_DIR
 from desktop_app.services.importing.records import build_ticket
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
-from desktop_app.store.records import NewTicket
+from desktop_app.domain.records import NewTicket
 from desktop_app.store.schema import Ticket
 from desktop_app.store.tickets import TicketRepository
 

@@ -18,9 +18,9 @@ from desktop_app.services.assignment import check_assignment
 from desktop_app.services.audit import AuditAction
 from desktop_app.services.display import masked_detail
 from desktop_app.store.audit import AuditRepository
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
-from desktop_app.store.records import MessageRecord, TicketDetail
+from desktop_app.domain.records import MessageRecord, TicketDetail
 from desktop_app.store.tickets import TicketRepository
 
 __all__ = ["MissingReasonError", "RevealedTicket", "SupervisionService"]

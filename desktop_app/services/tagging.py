@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop_app.config import default_tagger_dir
-from desktop_app.domain import FlagRule
+from desktop_app.domain.vocabulary import FlagRule
 from desktop_app.nlp.model_folder import ModelFolderError
-from desktop_app.nlp.tagger import TagResult, TicketTagger
+from desktop_app.nlp.tagging.tagger import TagResult, TicketTagger
 from desktop_app.services.access import User
 from desktop_app.services.audit import AuditAction
 from desktop_app.services.display import masked_detail
 from desktop_app.store.audit import AuditRepository
 from desktop_app.store.database import Database
-from desktop_app.store.records import TicketDetail, TicketTagging
+from desktop_app.domain.records import TicketDetail, TicketTagging
 from desktop_app.store.tags import TagRepository
 from desktop_app.store.tickets import TicketRepository
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop_app.domain import MessageRole, TicketStatus
+from desktop_app.domain.vocabulary import MessageRole, TicketStatus
 from desktop_app.services.access import User
 from desktop_app.services.assignment import check_assignment, touches_another
 from desktop_app.services.audit import AuditAction
 from desktop_app.services.display import masked_detail
 from desktop_app.store.audit import AuditRepository
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
-from desktop_app.store.drafts import DraftRecord, DraftRepository, record_outcome
-from desktop_app.store.records import MessageRecord, TicketDetail
+from desktop_app.domain.records import DraftRecord
+from desktop_app.store.drafts import DraftRepository, record_outcome
+from desktop_app.domain.records import MessageRecord, TicketDetail
 from desktop_app.store.tickets import StaleTicketError, TicketNotFound, TicketRepository
 
 __all__ = ["OpenedTicket", "StaleTicketError", "TicketNotFound", "TicketService", "EmptyReplyError"]

@@ -13,24 +13,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.records import DraftRecord
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.schema import Draft, ReplyOutcome
-
-
-@dataclass(frozen=True, slots=True)
-class DraftRecord:
-    ticket_id: int
-    author: str
-    body: str
-    generated: str | None
-    updated_at: datetime
-    generated_model: str | None = None
-    generated_kb: tuple[str, ...] = ()
-
-    @property
-    def untouched(self) -> bool:
-        """The body is still exactly what the generator wrote."""
-        return self.generated is not None and self.body == self.generated
 
 
 def _record(draft: Draft) -> DraftRecord:

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from desktop_app.domain import INTENTS, NEGATIVE, SENTIMENTS, TRIGGER_PREFIX, FlagRule
-from desktop_app.store.clock import utcnow
-from desktop_app.store.records import TicketTagging
+from desktop_app.domain.vocabulary import INTENTS, NEGATIVE, SENTIMENTS, TRIGGER_PREFIX, FlagRule
+from desktop_app.domain.clock import utcnow
+from desktop_app.domain.records import TicketTagging
 from desktop_app.store.schema import Feedback, Ticket, TicketTag
 from desktop_app.store.tickets import TicketNotFound, TicketRepository, load_json, stored_reasons, stored_scores
 

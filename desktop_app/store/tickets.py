@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
-from desktop_app.store.clock import utcnow
-from desktop_app.store.records import (
+from desktop_app.domain.clock import utcnow
+from desktop_app.domain.records import (
     MessageRecord,
     NewTicket,
     QueueFilter,

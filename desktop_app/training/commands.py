@@ -10,11 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from desktop_app.config import default_tagger_dir, resolve_db_url
-from desktop_app.training.corpora import DataMissingError, load_reviews, load_tickets, resolve_data_dir
-from desktop_app.training.encoder import TOY_SIZE
-from desktop_app.training.finetune import FinetuneSettings
-from desktop_app.training.pipeline import TaggerRecipe, train_tagger
-from desktop_app.training.pretrain import PretrainSettings
+from desktop_app.training.common.corpora import DataMissingError, load_reviews, load_tickets, resolve_data_dir
+from desktop_app.training.tagger.model import TOY_SIZE
+from desktop_app.training.tagger.train import FinetuneSettings
+from desktop_app.training.tagger.pipeline import TaggerRecipe, train_tagger
+from desktop_app.training.tagger.pretrain import PretrainSettings
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def run_train_tagger(args: argparse.Namespace) -> int:
     feedback = []
     if args.feedback:
         from desktop_app.store.database import Database
-        from desktop_app.training.feedback import feedback_examples
+        from desktop_app.training.common.feedback import feedback_examples
 
         db = Database.open(resolve_db_url(getattr(args, "db", None)))
         try:
@@ -78,9 +78,9 @@ def run_train_tagger(args: argparse.Namespace) -> int:
 def run_eval_tagger(args: argparse.Namespace) -> int:
     args.model = args.model or default_tagger_dir()
     from desktop_app.nlp.model_folder import ModelFolderError
-    from desktop_app.training.corpora import load_handwritten
-    from desktop_app.training.evaluate import TfidfBaseline, choose_threshold, eval_sets, evaluate, write_report
-    from desktop_app.training.model_card import onnx_predictor
+    from desktop_app.training.common.corpora import load_handwritten
+    from desktop_app.training.tagger.evaluate import TfidfBaseline, choose_threshold, eval_sets, evaluate, write_report
+    from desktop_app.training.tagger.model_card import onnx_predictor
 
     data = _data(args)
     tickets, reviews = load_tickets(data), load_reviews(data)
@@ -105,7 +105,7 @@ def run_eval_tagger(args: argparse.Namespace) -> int:
 def run_bench_tagger(args: argparse.Namespace) -> int:
     args.model = args.model or default_tagger_dir()
     from desktop_app.nlp.model_folder import ModelFolderError
-    from desktop_app.training.bench_tagger import run_tagger_bench
+    from desktop_app.training.tagger.bench import run_tagger_bench
 
     try:
         texts = [t.text for t in load_tickets(resolve_data_dir(args.data)) if t.split == "test"]
@@ -140,9 +140,9 @@ def run_bench_tagger(args: argparse.Namespace) -> int:
 def run_train_drafter(args: argparse.Namespace) -> int:
     """Train (or reuse) the decoder, export it with the model builder, evaluate, write the card."""
     from desktop_app.config import default_drafter_dir
-    from desktop_app.training.drafter_model import TOY_DECODER
-    from desktop_app.training.drafter_pipeline import DrafterRecipe, export_and_evaluate, train_drafter_model
-    from desktop_app.training.drafter_train import DrafterTrainSettings
+    from desktop_app.training.drafter.model import TOY_DECODER
+    from desktop_app.training.drafter.pipeline import DrafterRecipe, export_and_evaluate, train_drafter_model
+    from desktop_app.training.drafter.train import DrafterTrainSettings
 
     logging.getLogger("desktop_app").setLevel(logging.INFO)
     out = args.out or default_drafter_dir()
@@ -155,7 +155,7 @@ def run_train_drafter(args: argparse.Namespace) -> int:
     extra = []
     if args.feedback:
         from desktop_app.store.database import Database
-        from desktop_app.training.feedback import reply_feedback_pairs
+        from desktop_app.training.common.feedback import reply_feedback_pairs
 
         db = Database.open(resolve_db_url(getattr(args, "db", None)))
         try:
@@ -177,10 +177,10 @@ def run_train_drafter(args: argparse.Namespace) -> int:
 
 def run_eval_drafter(args: argparse.Namespace) -> int:
     from desktop_app.config import default_drafter_dir
-    from desktop_app.nlp.drafter import ReplyDrafter
+    from desktop_app.nlp.drafting.drafter import ReplyDrafter
     from desktop_app.nlp.model_folder import ModelFolderError
-    from desktop_app.training.drafter_eval import evaluate_drafter
-    from desktop_app.training.drafter_pipeline import write_drafter_report
+    from desktop_app.training.drafter.evaluate import evaluate_drafter
+    from desktop_app.training.drafter.pipeline import write_drafter_report
 
     data = _data(args)
     try:
@@ -196,10 +196,10 @@ def run_eval_drafter(args: argparse.Namespace) -> int:
 
 def run_bench_drafter(args: argparse.Namespace) -> int:
     from desktop_app.config import default_drafter_dir
-    from desktop_app.nlp.draft_prompt import DraftRequest, Turn
+    from desktop_app.nlp.drafting.prompt import DraftRequest, Turn
     from desktop_app.nlp.model_folder import ModelFolderError
-    from desktop_app.training.bench_drafter import run_drafter_bench
-    from desktop_app.training.drafter_data import jddc2019_dev
+    from desktop_app.training.drafter.bench import run_drafter_bench
+    from desktop_app.training.drafter.data import jddc2019_dev
 
     model = args.model or default_drafter_dir()
     try:

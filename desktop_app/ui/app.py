@@ -17,7 +17,7 @@ from desktop_app.services.seed import seed_demo_if_empty
 from desktop_app.store.database import Database, DatabaseError
 
 if TYPE_CHECKING:
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation.main_window import MainWindow
 
 TRANSLATIONS_DIR = RESOURCES_DIR / "i18n"
 
@@ -39,7 +39,7 @@ def install_translation(app: QApplication, lang: str | None) -> QTranslator | No
 
 def sign_in(db: Database) -> User | None:
     """The sign-in dialog (on first run: create the supervisor account); None if cancelled."""
-    from desktop_app.ui.login_dialog import LoginDialog  # after QApplication exists
+    from desktop_app.ui.dialogs.login_dialog import LoginDialog  # after QApplication exists
 
     dialog = LoginDialog(AccountService(db))
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
@@ -50,7 +50,7 @@ def sign_in(db: Database) -> User | None:
 
 def start_workstation(db: Database) -> MainWindow | None:
     """Sign in, then the main window for that user (shown); None when sign-in was cancelled."""
-    from desktop_app.ui.main_window import MainWindow  # after QApplication exists
+    from desktop_app.ui.workstation.main_window import MainWindow  # after QApplication exists
 
     user = sign_in(db)
     if user is None:

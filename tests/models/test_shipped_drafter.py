@@ -7,9 +7,9 @@ import json
 import pytest
 
 from desktop_app.config import MODELS_DIR, REPO_DIR
-from desktop_app.nlp.draft_fill import contains_placeholder
-from desktop_app.nlp.draft_prompt import DraftRequest, Turn
-from desktop_app.nlp.drafter import ReplyDrafter
+from desktop_app.nlp.drafting.fill import contains_placeholder
+from desktop_app.nlp.drafting.prompt import DraftRequest, Turn
+from desktop_app.nlp.drafting.drafter import ReplyDrafter
 
 SHIPPED = MODELS_DIR / "drafter"
 pytestmark = pytest.mark.skipif(

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from desktop_app.config import MODELS_DIR
-from desktop_app.nlp.tagger import TicketTagger
+from desktop_app.nlp.tagging.tagger import TicketTagger
 
 SHIPPED = MODELS_DIR / "tagger"
 pytestmark = pytest.mark.skipif(
@@ -25,15 +25,15 @@ def test_shipped_tagger_verifies_and_tags_chinese_tickets():
 
 
 def test_manifest_metrics_reproduce_on_the_tickets_test_split():
-    from desktop_app.training.corpora import DataMissingError, load_tickets, resolve_data_dir
+    from desktop_app.training.common.corpora import DataMissingError, load_tickets, resolve_data_dir
 
     try:
         data = resolve_data_dir(None)
     except DataMissingError as exc:
         pytest.skip(f"corpora not available: {exc}")
     pytest.importorskip("sklearn", reason="metrics need the [train] extras")
-    from desktop_app.domain import INTENTS
-    from desktop_app.training.metrics import classification_report
+    from desktop_app.domain.vocabulary import INTENTS
+    from desktop_app.training.tagger.metrics import classification_report
 
     manifest = json.loads((SHIPPED / "manifest.json").read_text("utf-8"))
     test = [t for t in load_tickets(data) if t.split == "test"]

@@ -17,7 +17,7 @@ from desktop_app.services.desk_stats import (
     levenshtein,
     trigger_phrases,
 )
-from desktop_app.store.records import MessageRecord
+from desktop_app.domain.records import MessageRecord
 from desktop_app.store.schema import Feedback, ReplyOutcome, TicketTag
 
 NOW = datetime(2024, 5, 3, 12, 0, 0)  # naive UTC

@@ -14,7 +14,7 @@ from desktop_app.services.log_masking import MaskingLogFilter, install_log_maski
 from desktop_app.services.queue import QueueService
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.database import Database
-from desktop_app.store.records import MessageRecord, QueueRow
+from desktop_app.domain.records import MessageRecord, QueueRow
 
 PHONE, ID_NUMBER, ORDER = "13812345678", "11010519491231002X", "3608271234567890123"
 

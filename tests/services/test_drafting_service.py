@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from desktop_app.config import RESOURCES_DIR
-from desktop_app.nlp.drafter import ReplyDrafter
-from desktop_app.nlp.knowledge_base import KnowledgeBase
+from desktop_app.nlp.drafting.drafter import ReplyDrafter
+from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
 from desktop_app.services.drafting import DraftingService, request_for
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.database import Database
-from desktop_app.store.records import MessageRecord, NewTicket
+from desktop_app.domain.records import MessageRecord, NewTicket
 from desktop_app.store.schema import ReplyOutcome
 from desktop_app.store.tickets import TicketRepository
 

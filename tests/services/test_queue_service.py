@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from desktop_app.domain import INTENTS, SENTIMENTS
+from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS
 from desktop_app.services.queue import SORTABLE_COLUMNS, QueueService
 from desktop_app.store.database import Database
-from desktop_app.store.records import MessageRecord, QueueFilter, QueueSort
+from desktop_app.domain.records import MessageRecord, QueueFilter, QueueSort
 from desktop_app.store.schema import Ticket
 
 T0 = datetime(2024, 5, 1, 8, 0, 0)

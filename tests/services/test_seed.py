@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from desktop_app.domain import INTENTS, SENTIMENTS, TicketStatus
+from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, TicketStatus
 from desktop_app.services.seed import DEMO_TICKETS, load_demo_tickets, seed_demo_if_empty
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.schema import Message, Ticket
 from desktop_app.store.tickets import TicketRepository
 

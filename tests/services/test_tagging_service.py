@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.config import MODELS_DIR, TAGGER_MODEL_ENV_VAR
-from desktop_app.nlp.tagger import TicketTagger
+from desktop_app.nlp.tagging.tagger import TicketTagger
 from desktop_app.services.tagging import (
     ModelFolderError,
     TaggerUnavailable,

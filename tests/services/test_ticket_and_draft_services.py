@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from desktop_app.domain import TicketStatus
+from desktop_app.domain.vocabulary import TicketStatus
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.tickets import EmptyReplyError, StaleTicketError, TicketNotFound, TicketService
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.schema import Message
 
 T0 = datetime(2024, 5, 1, 8, 0, 0)

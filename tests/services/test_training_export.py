@@ -12,7 +12,7 @@ from desktop_app.services.access import User
 from desktop_app.services.audit import AuditService
 from desktop_app.services.tagging import TaggingService
 from desktop_app.services.training_export import export_training
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
 from desktop_app.store.schema import ReplyOutcome
 

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from desktop_app.domain import FlagRule
+from desktop_app.domain.vocabulary import FlagRule
 from desktop_app.store.database import Database
-from desktop_app.store.records import TicketTagging
+from desktop_app.domain.records import TicketTagging
 from desktop_app.store.schema import Feedback, Ticket, TicketTag
 from desktop_app.store.tags import TagRepository
 from desktop_app.store.tickets import StaleTicketError, TicketNotFound, TicketRepository

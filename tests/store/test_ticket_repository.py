@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop_app.store.database import Database
 from desktop_app.store.drafts import DraftRepository
-from desktop_app.store.records import MessageRecord
+from desktop_app.domain.records import MessageRecord
 from desktop_app.store.schema import Message, Ticket
 from desktop_app.store.tickets import StaleTicketError, TicketNotFound, TicketRepository
 

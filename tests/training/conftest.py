@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("torch", reason="training tests need the [train] extras (torch==2.13.0)")
 
-from desktop_app.domain import INTENTS  # noqa: E402
+from desktop_app.domain.vocabulary import INTENTS  # noqa: E402
 
 PHRASES = {
     "logistics": ["快递怎么还没到", "什么时候发货", "物流不更新了"],

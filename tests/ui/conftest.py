@@ -23,7 +23,7 @@ def demo_db(tmp_path) -> Iterator[Database]:
 
 @pytest.fixture
 def main_window(qtbot, demo_db):
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation.main_window import MainWindow
 
     window = MainWindow(demo_db, "客服小美")
     qtbot.addWidget(window)

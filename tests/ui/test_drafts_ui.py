@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.config import default_kb_dir
-from desktop_app.nlp.knowledge_base import KnowledgeBase
+from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
 from desktop_app.services.drafting import DraftingService
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.tickets import TicketService
-from desktop_app.ui.draft_bar import DraftBar
+from desktop_app.ui.drafting.draft_bar import DraftBar
 
 AGENT = "客服小美"
 
@@ -61,9 +61,9 @@ def gated(toy_drafter) -> GatedDrafter:  # type: ignore[no-untyped-def]
 
 
 def _window(qtbot, demo_db, monkeypatch, drafter, kb, prefetch: bool = False):  # type: ignore[no-untyped-def]
-    from desktop_app.ui import main_window as main_window_module
-    from desktop_app.ui.draft_controller import DraftController
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation import main_window as main_window_module
+    from desktop_app.ui.drafting.draft_controller import DraftController
+    from desktop_app.ui.workstation.main_window import MainWindow
 
     monkeypatch.setattr(
         main_window_module, "load_drafting", lambda db, folder, kb_folder: DraftingService(db, drafter, kb)
@@ -286,7 +286,7 @@ def test_foreground_request_pauses_prefetch(qtbot, demo_db, monkeypatch, gated, 
 
 
 def test_without_a_model_drafts_are_off_and_the_editor_works(qtbot, demo_db, tmp_path: Path):
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation.main_window import MainWindow
 
     window = MainWindow(demo_db, AGENT, drafter_folder=tmp_path / "missing")
     qtbot.addWidget(window)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog
 from desktop_app.services.access import Role
 from desktop_app.services.accounts import AccountService
 from desktop_app.store.database import Database
-from desktop_app.ui.login_dialog import LoginDialog
+from desktop_app.ui.dialogs.login_dialog import LoginDialog
 
 PASSWORD = "correct horse"
 

@@ -68,7 +68,7 @@ def test_send_reply_stores_message_and_updates_queue(qtbot, main_window, demo_db
 
 
 def test_draft_autosaves_and_survives_a_restart(qtbot, main_window, demo_db):
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation.main_window import MainWindow
 
     pane = main_window.ticket_pane
     ticket_id = pane.ticket_id

@@ -11,9 +11,9 @@ from desktop_app.services.accounts import AccountService
 from desktop_app.services.audit import AuditAction
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.audit import AuditRepository
-from desktop_app.store.records import MessageRecord, NewTicket
+from desktop_app.domain.records import MessageRecord, NewTicket
 from desktop_app.store.tickets import TicketRepository
-from desktop_app.ui.login_dialog import LoginDialog
+from desktop_app.ui.dialogs.login_dialog import LoginDialog
 
 PASSWORD = "correct horse"
 PHONE = "13812345678"
@@ -33,7 +33,7 @@ def _when_dialog_shows(qtbot, act) -> None:  # type: ignore[no-untyped-def]
 
 
 def _open_window(qtbot, db, user: User):  # type: ignore[no-untyped-def]
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation.main_window import MainWindow
 
     window = MainWindow(db, user)
     qtbot.addWidget(window)

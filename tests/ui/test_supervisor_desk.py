@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
 from sqlalchemy import insert
 
 from desktop_app.services.desk_stats import FlaggedTicket
-from desktop_app.store.clock import utcnow
-from desktop_app.store.records import MessageRecord
+from desktop_app.domain.clock import utcnow
+from desktop_app.domain.records import MessageRecord
 from desktop_app.store.schema import Feedback, ReplyOutcome, TicketTag
 from desktop_app.ui.supervisor import DeskActions, SupervisorDesk
 from desktop_app.ui.supervisor.dialogs import ReassignDialog

@@ -9,7 +9,7 @@ from desktop_app.services.access import PermissionDenied, Role
 from desktop_app.services.accounts import AccountService
 from desktop_app.services.audit import AuditService
 from desktop_app.store.database import Database
-from desktop_app.store.records import NewTicket
+from desktop_app.domain.records import NewTicket
 from desktop_app.ui.supervisor.service_actions import ServiceDeskActions
 
 PASSWORD = "correct horse 1"

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from desktop_app.config import TAGGER_MODEL_ENV_VAR
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.schema import Feedback, Ticket
-from desktop_app.ui.queue_model import INTENT_COLOURS
+from desktop_app.ui.workstation.queue_model import INTENT_COLOURS
 
 
 def _column(window, key: str) -> int:  # type: ignore[no-untyped-def]
@@ -27,7 +27,7 @@ def _all_rows_tagged(window) -> bool:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def tagged_window(qtbot, demo_db, toy_tagger_dir: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation.main_window import MainWindow
 
     monkeypatch.setenv(TAGGER_MODEL_ENV_VAR, str(toy_tagger_dir))
     window = MainWindow(demo_db, "客服小美")
@@ -52,7 +52,7 @@ def test_missing_model_shows_a_banner_and_the_app_keeps_working(qtbot, main_wind
 
 
 def test_corrupt_model_shows_why(qtbot, demo_db, toy_tagger_dir: Path) -> None:
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation.main_window import MainWindow
 
     model = toy_tagger_dir / "model.onnx"
     model.write_bytes(model.read_bytes() + b"\x00")
@@ -158,7 +158,7 @@ def test_correction_from_the_pane_lands_in_feedback(qtbot, tagged_window, demo_d
 
 def test_open_ticket_refreshes_when_its_tags_land(qtbot, demo_db, toy_tagger_dir: Path) -> None:
     """The ticket on screen gets its tags in place, without losing the version it was read at."""
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workstation.main_window import MainWindow
 
     window = MainWindow(demo_db, "客服小美", tagger_folder=toy_tagger_dir)
     qtbot.addWidget(window)

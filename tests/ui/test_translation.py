@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.config import RESOURCES_DIR
-from desktop_app.domain import INTENTS, SENTIMENTS, STATUS_NAMES_ZH
+from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, STATUS_NAMES_ZH
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TS_FILE = RESOURCES_DIR / "i18n" / "aftersales_en.ts"
@@ -96,14 +96,14 @@ def test_ts_file_is_up_to_date_with_the_sources(tmp_path):
 
 
 def test_translatable_names_match_the_domain():
-    from desktop_app.ui.formatting import TRANSLATABLE_NAMES
+    from desktop_app.ui.common.formatting import TRANSLATABLE_NAMES
 
     domain_names = set(STATUS_NAMES_ZH.values()) | set(INTENTS.values()) | set(SENTIMENTS.values())
     assert set(TRANSLATABLE_NAMES) == domain_names
 
 
 def test_reply_editor_in_english(qtbot, english_translator):
-    from desktop_app.ui.reply_editor import ReplyEditor
+    from desktop_app.ui.drafting.reply_editor import ReplyEditor
 
     editor = ReplyEditor()
     qtbot.addWidget(editor)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-import desktop_app.ui.main_window as main_window_module
+import desktop_app.ui.workstation.main_window as main_window_module
 from desktop_app.services.importing import ImportReport
 from desktop_app.services.queue import QueueService
-from desktop_app.ui.import_dialog import MAX_ERRORS_SHOWN, explain_import_error
+from desktop_app.ui.dialogs.import_dialog import MAX_ERRORS_SHOWN, explain_import_error
 
 AGENT = "客服小美"
 

@@ -18,9 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from desktop_app.services.importing.fields import MappingError, parse_overrides
 from desktop_app.services.importing.readers import FileFormatError, RawRow, RowError, open_source
 from desktop_app.services.importing.records import RowInvalid, build_ticket
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
-from desktop_app.store.records import NewTicket
+from desktop_app.domain.records import NewTicket
 from desktop_app.store.tickets import TicketRepository
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ import re
 from datetime import datetime, timedelta
 from numbers import Real
 
-from desktop_app.domain import MessageRole, TicketStatus, parse_status
-from desktop_app.store.clock import to_naive_utc
-from desktop_app.store.records import MessageRecord, NewTicket
+from desktop_app.domain.vocabulary import MessageRole, TicketStatus, parse_status
+from desktop_app.domain.clock import to_naive_utc
+from desktop_app.domain.records import MessageRecord, NewTicket
 
 # Column widths of the tickets table: a longer value is an error, not a silent cut.
 MAX_LENGTHS = {"external_id": 200, "customer": 200, "channel": 50, "order_id": 100, "product": 500, "assignee": 100}

@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.services.desk_stats import AgeBucket, AgentLoad, IntentVolume, ShareBucket
-from desktop_app.ui.formatting import intent_name, local_time
+from desktop_app.ui.common.formatting import intent_name, local_time
 from desktop_app.ui.supervisor.flagged_model import duration_text
 
 BAR_COLOUR = "#3b82f6"

@@ -37,14 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.desk_stats import FLAGGED_LIMIT, DeskStatsService, FlaggedTicket
-from desktop_app.store.clock import utcnow
+from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
 from desktop_app.ui.supervisor.actions import DeskActions
 from desktop_app.ui.supervisor.charts import ChartsData, ChartsTab
 from desktop_app.ui.supervisor.dialogs import ReassignDialog
 from desktop_app.ui.supervisor.flagged_model import SORT_ROLE, TICKET_ID_ROLE, FlaggedTableModel
 from desktop_app.ui.supervisor.health import HealthData, HealthTab
-from desktop_app.ui.workers import TaskRunner
+from desktop_app.ui.common.workers import TaskRunner
 
 REFRESH_MS = 5_000  # the flagged queue, while the desk is on screen
 STATS_REFRESH_S = 30.0  # charts and model health scan more rows: at most this often on the timer

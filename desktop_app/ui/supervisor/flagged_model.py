@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.domain import TRIGGER_PREFIX
+from desktop_app.domain.vocabulary import TRIGGER_PREFIX
 from desktop_app.services.desk_stats import FlaggedTicket
-from desktop_app.ui.formatting import intent_name, sentiment_name, status_name, waiting_text
+from desktop_app.ui.common.formatting import intent_name, sentiment_name, status_name, waiting_text
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.desk_stats import DraftEditStats, TaskHealth
-from desktop_app.ui.formatting import intent_name, sentiment_name
+from desktop_app.ui.common.formatting import intent_name, sentiment_name
 from desktop_app.ui.supervisor.charts import BarChart
 
 HEAT_RGB = (220, 38, 38)  # the most frequent confusion in full red, zero white

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.services.importing import ImportFileError, ImportProgress, ImportReport, ImportService
-from desktop_app.store.clock import to_naive_utc
+from desktop_app.domain.clock import to_naive_utc
 from desktop_app.store.schema import Message, Ticket
 
 HEADER_ZH = "订单号,买家昵称,内容,创建时间,状态"

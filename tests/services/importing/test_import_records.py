@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop_app.domain import parse_status
+from desktop_app.domain.vocabulary import parse_status
 from desktop_app.services.importing.fields import (
     CANONICAL_FIELDS,
     MappingError,
@@ -15,7 +15,7 @@ from desktop_app.services.importing.fields import (
     parse_overrides,
 )
 from desktop_app.services.importing.records import RowInvalid, build_ticket, parse_time, stable_id
-from desktop_app.store.clock import to_naive_utc
+from desktop_app.domain.clock import to_naive_utc
 
 IMPORTED_AT = datetime(2024, 6, 1, 0, 0, 0)
 

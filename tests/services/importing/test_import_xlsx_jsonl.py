@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from desktop_app.services.importing import ImportFileError, ImportService
-from desktop_app.store.clock import to_naive_utc
-from desktop_app.store.records import MessageRecord
+from desktop_app.domain.clock import to_naive_utc
+from desktop_app.domain.records import MessageRecord
 from desktop_app.store.schema import Message, Ticket
 from desktop_app.store.tickets import TicketRepository
 

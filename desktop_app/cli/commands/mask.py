@@ -1,0 +1,31 @@
+"""``aftersales mask``: mask personal data in JSONL lines ``{"id", "text"}``.
+
+Each line is checked before it is masked; a bad line stops the run with its line number
+(lines before it are already written). Blank lines are skipped; line numbers count from 1.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from desktop_app.cli.commands.classify import BadLine, parse_line
+from desktop_app.nlp.privacy import mask_text
+
+__all__ = ["BadLine", "mask_jsonl"]
+
+
+def mask_jsonl(source: Iterable[str], out: TextIO) -> int:
+    """Write ``{"id", "masked", "entities"}`` for each input line; return how many were written."""
+    written = 0
+    for number, line in enumerate(source, start=1):
+        if not line.strip():
+            continue
+        record_id, text = parse_line(number, line)
+        result = mask_text(text)
+        payload = {"id": record_id, "masked": result.masked, "entities": [e.to_json() for e in result.entities]}
+        out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        written += 1
+    out.flush()
+    return written

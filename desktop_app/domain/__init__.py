@@ -1,0 +1,1 @@
+"""Qt-free, SQL-free vocabulary and records that every layer shares."""

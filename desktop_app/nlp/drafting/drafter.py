@@ -1,0 +1,241 @@
+"""ReplyDrafter: streams a reply draft from any decoder onnxruntime-genai runs.
+
+One ``og.Model`` per folder (loading is the slow part), one generation at a time (a lock:
+the model's KV cache and both CPU cores are shared), cancellable between tokens. The
+folder's manifest says how to prompt the model (:mod:`desktop_app.nlp.drafting.prompt`), so a
+company can point the app at a Qwen or Llama exported with the builder instead.
+
+While generating, the logits are edited before each token is chosen: prompt markers and
+corpus placeholders the draft could not fill are banned, and so is the previous token
+again and any token that would repeat a trigram already in the draft; the manifest's
+``frequency_penalty`` lowers tokens by how often the draft has used them (greedy decoding
+of small models loops otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop_app.nlp.drafting.fill import FILLABLE, UNFILLABLE, address_customer, polish
+from desktop_app.nlp.drafting.prompt import (
+    CHAT_FORMAT,
+    DEFAULT_FORMAT,
+    PROMPT_TOKENS,
+    DraftRequest,
+    build_default_prompt,
+    chat_messages,
+)
+from desktop_app.nlp.model_folder import ModelFolder, ModelFolderError, open_model_folder
+
+TASK = "reply-drafting"
+CONFIG_FILE = "genai_config.json"
+TOKENIZER_FILE = "tokenizer.json"
+DEFAULT_MAX_NEW_TOKENS = 64
+NO_REPEAT_NGRAM = 3
+
+
+def default_threads() -> int:
+    import os
+
+    return max(1, min(2, (os.cpu_count() or 2)))
+
+
+@dataclass
+class DraftResult:
+    text: str  # what goes into the editor: slots filled, punctuation polished, customer addressed
+    raw: str  # the model's own words, as streamed
+    tokens: int
+    ms: float
+    first_token_ms: float | None
+    stopped: bool = False  # cancelled before the model finished
+    kb_ids: tuple[str, ...] = ()
+    model: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"draft": self.text, "tokens": self.tokens, "ms": round(self.ms, 1)}
+
+
+@dataclass
+class _Vocabulary:
+    banned: list[int] = field(default_factory=list)
+    slots: dict[int, str] = field(default_factory=dict)  # token id → DraftRequest field
+
+
+class ReplyDrafter:
+    def __init__(self, folder: ModelFolder, model: Any, tokenizer: Any, threads: int) -> None:
+        self.folder = folder
+        self.model = model
+        self.tokenizer = tokenizer
+        self.threads = threads
+        prompt = folder.manifest.get("prompt", {})
+        if not isinstance(prompt, dict):
+            raise ModelFolderError(f"{folder.path}: manifest 'prompt' must be an object")
+        self.format = prompt.get("format", DEFAULT_FORMAT)
+        if self.format not in (DEFAULT_FORMAT, CHAT_FORMAT):
+            raise ModelFolderError(f"{folder.path}: unknown prompt format {self.format!r}")
+        try:
+            self.max_new_tokens = int(prompt.get("max_new_tokens", DEFAULT_MAX_NEW_TOKENS))
+            self.repetition_penalty = float(prompt.get("repetition_penalty", 1.0))
+            self.frequency_penalty = float(prompt.get("frequency_penalty", 0.0))
+        except (TypeError, ValueError) as exc:
+            raise ModelFolderError(f"{folder.path}: manifest prompt settings are not numbers: {exc}") from exc
+        if self.max_new_tokens < 1:
+            raise ModelFolderError(f"{folder.path}: prompt.max_new_tokens must be at least 1")
+        self.chat_template = prompt.get("chat_template")
+        self._eos = {int(i) for i in tokenizer.eos_token_ids}
+        self._vocabulary = self._read_vocabulary()
+        config = json.loads(folder.file(CONFIG_FILE).read_text("utf-8"))
+        self.context_length = int(config.get("model", {}).get("context_length", 512))
+        self._lock = threading.Lock()
+
+    # -- loading -------------------------------------------------------------------
+    @classmethod
+    def load(cls, folder: Path | str, threads: int | None = None) -> ReplyDrafter:
+        """Verify the folder's hashes, then load it; raise ModelFolderError with a reason otherwise."""
+        import onnxruntime_genai as og
+
+        model_folder = open_model_folder(Path(folder), task=TASK, required=(CONFIG_FILE, TOKENIZER_FILE))
+        threads = threads or default_threads()
+        try:
+            config = og.Config(str(model_folder.path))
+            options = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
+            config.overlay(json.dumps({"model": {"decoder": {"session_options": options}}}))
+            model = og.Model(config)
+            tokenizer = og.Tokenizer(model)
+        except Exception as exc:  # onnxruntime-genai raises plain RuntimeError/OSError
+            raise ModelFolderError(f"{model_folder.path}: onnxruntime-genai cannot load the model: {exc}") from exc
+        return cls(model_folder, model, tokenizer, threads)
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def _token_id(self, token: str) -> int | None:
+        ids = list(self.tokenizer.encode(token))
+        return int(ids[0]) if len(ids) == 1 else None
+
+    def _read_vocabulary(self) -> _Vocabulary:
+        """Ids of the special tokens this model's tokenizer has (a swapped-in model may have none)."""
+        vocabulary = _Vocabulary()
+        if self.format != DEFAULT_FORMAT:
+            return vocabulary
+        for token in (*PROMPT_TOKENS, *UNFILLABLE):
+            token_id = self._token_id(token)
+            if token_id is not None and token_id not in self._eos:
+                vocabulary.banned.append(token_id)
+        for token, field_name in FILLABLE.items():
+            token_id = self._token_id(token)
+            if token_id is not None:
+                vocabulary.slots[token_id] = field_name
+        return vocabulary
+
+    # -- prompting -----------------------------------------------------------------
+    def prompt_ids(self, request: DraftRequest) -> list[int]:
+        if self.format == CHAT_FORMAT:
+            messages = json.dumps(chat_messages(request), ensure_ascii=False)
+            text = self.tokenizer.apply_chat_template(
+                messages=messages, template_str=self.chat_template or "", add_generation_prompt=True
+            )
+        else:
+            text = build_default_prompt(request)
+        return [int(i) for i in self.tokenizer.encode(text)]
+
+    # -- generating ----------------------------------------------------------------
+    def stream(
+        self,
+        request: DraftRequest,
+        cancel: threading.Event | None = None,
+        max_new_tokens: int | None = None,
+        on_token: Callable[[str], None] | None = None,
+        min_new_tokens: int = 0,
+    ) -> DraftResult:
+        """Generate greedily, calling ``on_token`` with each new piece of the model's text.
+
+        Requests from several threads run one after another. A set ``cancel`` event stops
+        the draft between two tokens; the result then has ``stopped`` set. ``min_new_tokens``
+        holds the end token back (benchmarks compare engines on equal lengths).
+        """
+        import onnxruntime_genai as og
+
+        with self._lock:
+            started = time.perf_counter()
+            prompt = self.prompt_ids(request)
+            limit = max_new_tokens or self.max_new_tokens
+            if len(prompt) + limit > self.context_length:
+                prompt = prompt[-(self.context_length - limit) :]
+            params = og.GeneratorParams(self.model)
+            params.set_search_options(
+                max_length=len(prompt) + limit,
+                min_length=len(prompt) + min(min_new_tokens, limit),
+                do_sample=False,
+                repetition_penalty=self.repetition_penalty,
+            )
+            generator = og.Generator(self.model, params)
+            generator.append_tokens(np.asarray(prompt, dtype=np.int32))
+            stream = self.tokenizer.create_stream()
+            banned = list(self._vocabulary.banned)
+            banned.extend(t for t, name in self._vocabulary.slots.items() if not getattr(request, name, ""))
+            generated: list[int] = []
+            pieces: list[str] = []
+            first_token_ms: float | None = None
+            stopped = False
+            while not generator.is_done():
+                if cancel is not None and cancel.is_set():
+                    stopped = True
+                    break
+                logits = generator.get_logits()
+                blocked = banned + _repeating(generated, NO_REPEAT_NGRAM) + generated[-1:]
+                if blocked or (generated and self.frequency_penalty):
+                    logits = logits.copy()
+                    if self.frequency_penalty:
+                        # Each earlier use of a token makes it less likely again: small greedy
+                        # models otherwise say "亲爱的" or "非常抱歉" three times in one draft.
+                        counts = np.bincount(generated, minlength=logits.shape[-1])[: logits.shape[-1]]
+                        logits[..., :] -= self.frequency_penalty * counts
+                    logits[..., blocked] = -np.inf
+                    generator.set_logits(logits)
+                generator.generate_next_token()
+                token = int(generator.get_next_tokens()[0])
+                if token in self._eos:
+                    break
+                generated.append(token)
+                field_name = self._vocabulary.slots.get(token)
+                if field_name:
+                    banned.append(token)  # an order number is said once
+                piece = str(getattr(request, field_name)) if field_name else stream.decode(token)
+                if first_token_ms is None:
+                    first_token_ms = (time.perf_counter() - started) * 1000
+                if piece:
+                    pieces.append(piece)
+                    if on_token is not None:
+                        on_token(piece)
+            raw = "".join(pieces)
+            elapsed = (time.perf_counter() - started) * 1000
+            return DraftResult(
+                text=address_customer(polish(raw), request.customer),
+                raw=raw,
+                tokens=len(generated),
+                ms=elapsed,
+                first_token_ms=first_token_ms,
+                stopped=stopped,
+                model=self.name,
+            )
+
+    def draft(self, request: DraftRequest, max_new_tokens: int | None = None) -> DraftResult:
+        return self.stream(request, max_new_tokens=max_new_tokens)
+
+
+def _repeating(tokens: list[int], n: int) -> list[int]:
+    """Tokens that would complete an n-gram already present in ``tokens``."""
+    if len(tokens) < n - 1:
+        return []
+    prefix = tuple(tokens[len(tokens) - (n - 1) :])
+    return [tokens[i + n - 1] for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n - 1]) == prefix]

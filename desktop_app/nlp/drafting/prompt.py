@@ -1,0 +1,130 @@
+"""What the reply generator is asked: the request, and the prompt formats a model folder may declare.
+
+Training (``desktop_app.training.drafter.data``) and inference build prompts with the same
+function, so the default model sees at run time exactly the layout it was trained on. A
+swapped-in instruct model declares ``"format": "chat"`` in its manifest instead and is
+prompted through its own chat template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from desktop_app.nlp.text import clean_text
+
+BOS = "<|endoftext|>"
+EOS = "<|endoftext|>"
+PAD = "<|pad|>"
+INTENT, SENTIMENT, KB, USER, AGENT, REPLY = (
+    "<|intent|>",
+    "<|sentiment|>",
+    "<|kb|>",
+    "<|user|>",
+    "<|agent|>",
+    "<|reply|>",
+)
+PROMPT_TOKENS = (PAD, EOS, INTENT, SENTIMENT, KB, USER, AGENT, REPLY)
+DEFAULT_FORMAT = "aftersales-v1"
+CHAT_FORMAT = "chat"
+
+# Character budgets, not token budgets: Chinese is about one token a character in the
+# default tokenizer, and a swapped-in model's tokenizer is unknown here.
+CONTEXT_CHARS = 160
+KB_CHARS = 80
+TURN_CHARS = 80
+HISTORY_TURNS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    role: str  # "customer" or "agent"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRequest:
+    """One ticket as the generator needs it; order facts are filled in later, never generated."""
+
+    text: str
+    history: tuple[Turn, ...] = ()
+    intent: str | None = None
+    sentiment: str | None = None
+    order_id: str = ""
+    product: str = ""
+    customer: str = ""
+    request_id: str = ""
+    kb_texts: tuple[str, ...] = field(default=())
+
+    def turns(self) -> list[Turn]:
+        """History plus the customer's latest text (unless the history already ends with it)."""
+        turns = list(self.history)
+        latest = self.text.strip()
+        if latest and not (turns and turns[-1].role == "customer" and turns[-1].text.strip() == latest):
+            turns.append(Turn("customer", latest))
+        return turns
+
+
+def _tail(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[-limit:]
+
+
+def _plain(text: str) -> str:
+    """Cleaned text without the prompt's own marker tokens: a customer cannot end the prompt early."""
+    for token in PROMPT_TOKENS:
+        text = text.replace(token, "")
+    return clean_text(text).replace("\n", "，")
+
+
+def merged_turns(turns: Sequence[Turn]) -> list[Turn]:
+    """Consecutive messages of one side as one turn, as the training sessions were merged."""
+    merged: list[Turn] = []
+    for turn in turns:
+        role = "agent" if turn.role == "agent" else "customer"
+        text = _plain(turn.text)
+        if not text:
+            continue
+        if merged and merged[-1].role == role:
+            merged[-1] = Turn(role, f"{merged[-1].text}，{text}")
+        else:
+            merged.append(Turn(role, text))
+    return merged
+
+
+def render_context(turns: Sequence[Turn]) -> str:
+    """The recent turns, newest last, cut from the front to the context budget."""
+    pieces: list[str] = []
+    for turn in merged_turns(turns)[-HISTORY_TURNS:]:
+        marker = AGENT if turn.role == "agent" else USER
+        pieces.append(marker + _tail(turn.text, TURN_CHARS))
+    context = "".join(pieces)
+    if len(context) <= CONTEXT_CHARS:
+        return context
+    cut = context[-CONTEXT_CHARS:]
+    # Do not start in the middle of a marker token.
+    first = min((i for i in (cut.find(USER), cut.find(AGENT)) if i >= 0), default=-1)
+    return cut[first:] if first > 0 else cut
+
+
+def default_prompt(context: str, intent: str | None, sentiment: str | None, kb_texts: Sequence[str]) -> str:
+    """The default model's own layout; ``context`` is already rendered by :func:`render_context`."""
+    kb = _plain(" ".join(kb_texts))[:KB_CHARS]
+    return f"{BOS}{INTENT}{intent or 'unknown'}{SENTIMENT}{sentiment or 'unknown'}{KB}{kb}{context}{REPLY}"
+
+
+def build_default_prompt(request: DraftRequest) -> str:
+    return default_prompt(render_context(request.turns()), request.intent, request.sentiment, request.kb_texts)
+
+
+def chat_messages(request: DraftRequest) -> list[dict[str, str]]:
+    """Messages for an instruct model's chat template: policies and tags in the system turn."""
+    system = (
+        "你是电商售后客服，请用礼貌、简洁的中文回复顾客。不要编造订单号、金额或日期。"
+        f"\n工单意图：{request.intent or '未知'}；情绪：{request.sentiment or '未知'}。"
+    )
+    if request.kb_texts:
+        system += "\n店铺政策：" + "；".join(request.kb_texts)
+    messages = [{"role": "system", "content": system}]
+    for turn in request.turns()[-HISTORY_TURNS:]:
+        messages.append({"role": "assistant" if turn.role == "agent" else "user", "content": turn.text})
+    return messages

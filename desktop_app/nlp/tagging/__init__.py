@@ -1,0 +1,1 @@
+"""The ONNX ticket tagger and the explanation of its flag."""

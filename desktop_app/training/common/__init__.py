@@ -1,0 +1,1 @@
+"""Training helpers both models share: corpora, batching, tokenizers, feedback."""

@@ -1,0 +1,1 @@
+"""The drafter's training: pairs, decoder, training loop, evaluation, export, bench."""

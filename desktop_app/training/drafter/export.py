@@ -1,0 +1,167 @@
+"""onnxruntime-genai's model builder → ``models/drafter``: genai_config, tokenizer, manifest, card.
+
+The builder is run as a subprocess exactly as a deploying company would run it on a Qwen
+or Llama, so the shipped model and a swapped-in one share one path. The manifest carries
+the sha256 of every file; the app refuses the folder if any differs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desktop_app.nlp.drafting.prompt import CONTEXT_CHARS, DEFAULT_FORMAT, KB_CHARS
+from desktop_app.nlp.drafting.drafter import CONFIG_FILE, DEFAULT_MAX_NEW_TOKENS, TASK
+from desktop_app.nlp.model_folder import MANIFEST, file_hashes
+
+LICENCES = {
+    "jddc_pairs": "JDDC competition data (JD.com), research use; no licence stated",
+    "jddc2019": "JDDC 2019 (JD.com), research use; no licence stated",
+    "csds": "CSDS test split (EMNLP 2021, xiaolinAndy/CSDS); no licence stated",
+    "knowledge_base": "resources/kb, written for this project",
+}
+
+
+FREQUENCY_PENALTY = 1.0  # chosen on jddc2019 dev (reports/drafter_eval.md); 0 turns it off
+
+
+class BuilderError(RuntimeError):
+    pass
+
+
+def run_builder(hf_folder: Path, out: Path, precision: str = "int8", cache: Path | None = None) -> list[str]:
+    """``python -m onnxruntime_genai.models.builder`` for the CPU; returns the files it wrote."""
+    if out.exists():
+        shutil.rmtree(out)
+    cache = cache or out.parent / f"{out.name}-builder-cache"
+    command = [
+        sys.executable,
+        "-m",
+        "onnxruntime_genai.models.builder",
+        "-i",
+        str(hf_folder),
+        "-o",
+        str(out),
+        "-p",
+        precision,
+        "-e",
+        "cpu",
+        "-c",
+        str(cache),
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise BuilderError(f"model builder failed ({completed.returncode}):\n{completed.stderr[-3000:]}")
+    shutil.rmtree(cache, ignore_errors=True)
+    return sorted(p.name for p in out.iterdir() if p.is_file())
+
+
+def set_default_threads(out: Path, threads: int = 2) -> None:
+    """Leave a core for the UI: the decoder session uses two intra-op threads unless overridden."""
+    config_path = out / CONFIG_FILE
+    config = json.loads(config_path.read_text("utf-8"))
+    options = config["model"]["decoder"].setdefault("session_options", {})
+    options["intra_op_num_threads"] = threads
+    options["inter_op_num_threads"] = 1
+    config_path.write_text(json.dumps(config, indent=4), "utf-8")
+
+
+def write_manifest(
+    out: Path,
+    *,
+    name: str,
+    architecture: dict[str, Any],
+    precision: str,
+    training: dict[str, Any],
+    metrics: dict[str, Any] | None = None,
+    prompt_format: str = DEFAULT_FORMAT,
+) -> dict[str, Any]:
+    manifest: dict[str, Any] = {
+        "name": name,
+        "version": date.today().isoformat(),
+        "task": TASK,
+        "runtime": "onnxruntime-genai",
+        "prompt": {
+            "format": prompt_format,
+            "max_new_tokens": DEFAULT_MAX_NEW_TOKENS,
+            "context_chars": CONTEXT_CHARS,
+            "kb_chars": KB_CHARS,
+            "repetition_penalty": 1.0,
+            "frequency_penalty": FREQUENCY_PENALTY,
+            "no_repeat_ngram": 3,
+            "slots": {"[ORDER]": "ticket order_id"},
+        },
+        "architecture": architecture,
+        "quantization": f"onnxruntime-genai model builder, {precision} weights (MatMulNBits), CPU",
+        "training_data": training,
+        "licences": LICENCES,
+        "metrics": metrics or {},
+    }
+    # The card is written first so that its hash is in the manifest like every other file's.
+    (out / "README.md").write_text(model_card(manifest), "utf-8")
+    files = [p.name for p in out.iterdir() if p.is_file() and p.name != MANIFEST]
+    manifest["files"] = file_hashes(out, files)
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    return manifest
+
+
+def model_card(manifest: dict[str, Any]) -> str:
+    metrics = manifest.get("metrics", {})
+    lines = [
+        f"# {manifest['name']} (reply drafter)",
+        "",
+        "A small decoder-only transformer (transformers' Qwen2 classes) trained from scratch on real",
+        "Chinese e-commerce agent replies, exported with onnxruntime-genai's model builder. It drafts",
+        "a reply for an after-sales ticket; an agent always reads and edits it before anything is sent.",
+        "",
+        "## Architecture",
+        "",
+        "```json",
+        json.dumps(manifest["architecture"], indent=2),
+        "```",
+        "",
+        f"Quantization: {manifest['quantization']}.",
+        "",
+        "## Prompt",
+        "",
+        f"Format `{manifest['prompt']['format']}` (desktop_app/nlp/drafting/prompt.py): ticket intent and sentiment",
+        "from the tagger, the best knowledge-base entry (resources/kb), and the recent turns. The model",
+        "writes `[ORDER]` where the order number belongs and the app fills in the ticket's own; every",
+        "other placeholder (numbers, dates, names, addresses, phones) is banned while generating.",
+        "",
+        "## Training data and licences",
+        "",
+        "```json",
+        json.dumps(manifest["training_data"], ensure_ascii=False, indent=2),
+        "```",
+        "",
+    ]
+    lines += [f"- {source}: {licence}" for source, licence in manifest["licences"].items()]
+    lines += [
+        "",
+        "The dialogue corpora carry no licence or research-only terms: a company deploying this model",
+        "should retrain it on its own ticket history (`aftersales train drafter --feedback`, see README).",
+        "",
+        "## Metrics",
+        "",
+        "```json",
+        json.dumps(metrics, ensure_ascii=False, indent=2),
+        "```",
+        "",
+        "## Limits",
+        "",
+        "Small and trained on about 14k pairs: it learns the shop's register and common moves",
+        "(asking for the order number, apologising, explaining a process) but not facts; numbers,",
+        "dates and amounts come from the knowledge-base entries shown beside the draft, not from it.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def finalise(out: Path, manifest_fields: dict[str, Any]) -> dict[str, Any]:
+    """Model card and manifest (sha256 of every file, the card included)."""
+    return write_manifest(out, **manifest_fields)

@@ -1,0 +1,1 @@
+"""The tagger's training: MLM pretraining, fine-tuning, evaluation, export, bench."""

@@ -1,0 +1,1 @@
+"""Modal dialogs: sign-in, import, reveal."""

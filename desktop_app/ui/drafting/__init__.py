@@ -1,0 +1,1 @@
+"""The AI draft in the reply box: editor, strip, controller, presenter."""

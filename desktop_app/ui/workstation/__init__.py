@@ -1,0 +1,1 @@
+"""The agent's workstation: main window, queue and ticket pane."""

@@ -1,0 +1,417 @@
+"""The agent's workstation: the queue on the left, the open ticket on the right."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.config import DRAFTER_MODEL_ENV_VAR, default_drafter_dir, default_kb_dir
+from desktop_app.services.access import PermissionDenied, User
+from desktop_app.services.drafting import DraftingService, load_drafting
+from desktop_app.services.drafts import DraftService
+from desktop_app.services.importing import ImportService
+from desktop_app.services.queue import QueueService
+from desktop_app.services.supervision import SupervisionService
+from desktop_app.services.tagging import TaggedBatch, TaggingService, default_tagger_folder, load_tagger
+from desktop_app.services.tickets import TicketService
+from desktop_app.store.database import Database
+from desktop_app.ui.drafting.draft_controller import PREFETCH_AHEAD, DraftController
+from desktop_app.ui.dialogs.import_dialog import ImportController, ImportOptionsDialog
+from desktop_app.ui.workstation.queue_model import QueueTableModel
+from desktop_app.ui.workstation.queue_panel import QueuePanel
+from desktop_app.ui.supervisor import SupervisorDesk
+from desktop_app.ui.supervisor.service_actions import ServiceDeskActions
+from desktop_app.ui.workstation.ticket_pane import TicketPane
+from desktop_app.ui.common.workers import TaskRunner
+
+AUTO_REFRESH_MS = 30_000
+CLOCK_TICK_MS = 60_000
+TAG_BATCH_SIZE = 32
+TAG_INTERVAL_MS = 60_000  # look for untagged tickets (another client's import, say) every minute
+IMPORT_CANCEL_WAIT_MS = 10_000  # on close: an import stops after its current batch
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    taggerFailed = Signal(str)  # why smart tags are off
+    taggingFinished = Signal(int)  # tickets tagged in the pass that just ended
+    drafterFailed = Signal(str)  # why AI drafts are off
+    drafterReady = Signal()
+
+    def __init__(
+        self,
+        db: Database,
+        agent: str | User,
+        parent: QWidget | None = None,
+        tagger_folder: Path | None = None,
+        drafter_folder: Path | None = None,
+        kb_folder: Path | None = None,
+    ) -> None:
+        """``agent`` is the signed-in User (its name is the agent name everywhere and the
+        services check its role), or a bare name for tests and tools (nothing checked)."""
+        super().__init__(parent)
+        self.db = db
+        self.user: User | None = agent if isinstance(agent, User) else None
+        agent = agent.name if isinstance(agent, User) else agent
+        self.agent = agent
+        self.setWindowTitle(self.tr("售后助手 AfterSales Assist"))
+        self.resize(1440, 860)
+
+        self.reader = TaskRunner(max_threads=2, parent=self)
+        self.writer = TaskRunner(max_threads=1, parent=self)  # ordered: drafts, replies, status
+        self.importer = TaskRunner(max_threads=1, parent=self)
+        # Loading the model and every tagging batch: one at a time, never on the GUI thread.
+        self.tagger_runner = TaskRunner(max_threads=1, parent=self)
+        self.drafter_runner = TaskRunner(max_threads=1, parent=self)  # loading the drafter
+        self.drafting = DraftController(self)
+        self.queue_service = QueueService(db)
+        self.tagging = TaggingService(db, None)  # corrections work before (and without) a model
+        self._tagging_active = False
+        self._tagged_in_pass = 0
+        self._closing = False
+        self._imports: list[ImportController] = []  # running imports, cancelled on close
+
+        self.queue_model = QueueTableModel(self.queue_service, self.reader)
+        self.queue_panel = QueuePanel(self.queue_model)
+        self.ticket_pane = TicketPane(
+            TicketService(db),
+            DraftService(db),
+            self.reader,
+            self.writer,
+            agent,
+            tagging=self.tagging,
+            user=self.user,
+            drafting=self.drafting,
+            supervision=SupervisionService(db),
+        )
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.queue_panel)
+        splitter.addWidget(self.ticket_pane)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([880, 560])
+        self.tagger_banner = QLabel()
+        self.tagger_banner.setObjectName("taggerBanner")
+        self.tagger_banner.setWordWrap(True)
+        self.tagger_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tagger_banner.setStyleSheet("background:#fff4e5;color:#8a4b00;padding:6px;border-radius:4px;")
+        self.tagger_banner.hide()
+        self.drafter_banner = QLabel()
+        self.drafter_banner.setObjectName("drafterBanner")
+        self.drafter_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.drafter_banner.setStyleSheet("background:#f2f4f7;color:#475467;padding:3px 6px;border-radius:4px;")
+        self.drafter_banner.hide()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.addWidget(self.tagger_banner)
+        central_layout.addWidget(self.drafter_banner)
+        central_layout.addWidget(splitter, 1)
+        self.workstation = central
+        self.tabs: QTabWidget | None = None  # made by the first add_supervisor_tab
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self.status_db = QLabel(self.tr("数据库：%1").replace("%1", db.url))
+        self.status_agent = QLabel(self.tr("坐席：%1").replace("%1", agent))
+        self.status_tagger = QLabel(self.tr("智能标签：加载中…"))
+        self.status_drafter = QLabel(self.tr("AI草稿：加载中…"))
+        self.statusBar().addPermanentWidget(self.status_drafter)
+        self.statusBar().addPermanentWidget(self.status_tagger)
+        self.statusBar().addPermanentWidget(self.status_agent)
+        self.statusBar().addPermanentWidget(self.status_db)
+
+        self.queue_panel.currentTicketChanged.connect(self.ticket_pane.open_ticket)
+        self.queue_panel.currentTicketChanged.connect(self.schedule_prefetch)
+        self.queue_model.pageLoaded.connect(lambda *_: self.schedule_prefetch())
+        self.drafting.prefetched.connect(lambda tid: self.queue_model.refresh_rows([tid]))
+        self.queue_panel.openRequested.connect(self.open_ticket_for_reply)
+        self.ticket_pane.ticketChanged.connect(lambda tid: self.queue_model.refresh_rows([tid]))
+        self.ticket_pane.leaveRequested.connect(self.queue_panel.table.setFocus)
+        self.ticket_pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.queue_model.loadFailed.connect(
+            lambda error: self.statusBar().showMessage(self.tr("队列读取失败：%1").replace("%1", error))
+        )
+
+        self._refresh_timer = QTimer(self, interval=AUTO_REFRESH_MS)
+        self._refresh_timer.timeout.connect(self._auto_refresh)
+        self._refresh_timer.start()
+        self._clock = QTimer(self, interval=CLOCK_TICK_MS)
+        self._clock.timeout.connect(self.queue_model.tick)
+        self._clock.start()
+        self._tag_timer = QTimer(self, interval=TAG_INTERVAL_MS)
+        self._tag_timer.timeout.connect(self.schedule_tagging)
+        self._load_tagger(tagger_folder or default_tagger_folder())
+        self._load_drafter(drafter_folder or default_drafter_dir(), kb_folder or default_kb_dir())
+
+        self.desk: SupervisorDesk | None = None
+        if self.is_supervisor:
+            self._add_supervisor_desk()
+
+        # Exactly one first query: the filters may already have asked for the page.
+        self.queue_panel.apply_filters()
+        if not self.queue_model.loading:
+            self.queue_model.reload()
+        self.queue_panel.table.setFocus()
+
+    def _build_actions(self) -> None:
+        def action(text: str, shortcut: str | QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.import_action = action(self.tr("导入工单…"), "Ctrl+I", self.show_import_dialog)
+        self.next_action = action(self.tr("下一个待处理"), "Ctrl+N", self.open_next_unhandled)
+        self.refresh_action = action(self.tr("刷新"), "F5", self.refresh)
+        self.search_action = action(self.tr("搜索"), "/", self.queue_panel.focus_search)
+        self.quit_action = action(self.tr("退出"), "Ctrl+Q", self.close)
+        self.shortcuts_action = action(self.tr("快捷键"), "F1", self.show_shortcuts)
+
+        toolbar = self.addToolBar(self.tr("工具栏"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        for act in (self.next_action, self.refresh_action, self.import_action):
+            toolbar.addAction(act)
+        file_menu = self.menuBar().addMenu(self.tr("文件"))
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        queue_menu = self.menuBar().addMenu(self.tr("队列"))
+        for act in (self.next_action, self.refresh_action, self.search_action):
+            queue_menu.addAction(act)
+        help_menu = self.menuBar().addMenu(self.tr("帮助"))
+        help_menu.addAction(self.shortcuts_action)
+
+    # -- smart tags ----------------------------------------------------------------
+    def _load_tagger(self, folder: Path) -> None:
+        """Verify and load the model in the background; without it the app works on, untagged."""
+        self.tagger_runner.submit(lambda: load_tagger(folder), self._tagger_loaded, self._tagger_failed)
+
+    def _tagger_loaded(self, tagger) -> None:  # type: ignore[no-untyped-def]
+        if self._closing:
+            return
+        self.tagging.tagger = tagger
+        self.tagger_banner.hide()
+        self.status_tagger.setText(self.tr("智能标签：%1").replace("%1", tagger.name))
+        self.ticket_pane.set_tagger_state(TicketPane.TAGGER_READY)
+        self._tag_timer.start()
+        self.schedule_tagging()
+
+    def _tagger_failed(self, error: BaseException) -> None:
+        log.warning("ticket tagger not loaded: %s", error)
+        reason = str(error) or type(error).__name__
+        self.tagger_banner.setText(self.tr("智能标签已停用：%1").replace("%1", reason))
+        self.tagger_banner.setToolTip(
+            self.tr(
+                "队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。"
+            ).replace("%1", "AFTERSALES_TAGGER_MODEL")
+        )
+        self.tagger_banner.show()
+        self.status_tagger.setText(self.tr("智能标签：已停用"))
+        self.ticket_pane.set_tagger_state(TicketPane.TAGGER_DISABLED)
+        self.taggerFailed.emit(reason)
+
+    def schedule_tagging(self) -> None:
+        """Start a pass over the untagged tickets unless one is running (or there is no model)."""
+        if self.tagging.tagger is None or self._tagging_active or self._closing:
+            return
+        self._tagging_active = True
+        self._tagged_in_pass = 0
+        self._submit_tag_batch()
+
+    def _submit_tag_batch(self) -> None:
+        self.tagger_runner.submit(
+            lambda: self.tagging.tag_next_batch(TAG_BATCH_SIZE), self._tag_batch_done, self._tag_batch_failed
+        )
+
+    def _tag_batch_done(self, batch: TaggedBatch) -> None:
+        if batch.ticket_ids:
+            self._tagged_in_pass += len(batch.ticket_ids)
+            self.queue_model.refresh_rows(batch.ticket_ids)
+            self.ticket_pane.refresh_tags(batch.ticket_ids)
+        if batch.more and not self._closing:
+            self._submit_tag_batch()
+            return
+        self._tagging_active = False
+        if self._tagged_in_pass and self.queue_model.depends_on_tags and not self._closing:
+            self.queue_model.reload(keep_total=False)  # newly tagged rows may join or leave this view
+        self.taggingFinished.emit(self._tagged_in_pass)
+
+    def _tag_batch_failed(self, error: BaseException) -> None:
+        self._tagging_active = False
+        log.error("tagging failed", exc_info=error)
+        self.statusBar().showMessage(self.tr("智能标签出错：%1").replace("%1", str(error)), 10000)
+        self.taggingFinished.emit(self._tagged_in_pass)
+
+    # -- AI drafts -----------------------------------------------------------------
+    def _load_drafter(self, folder: Path, kb_folder: Path) -> None:
+        """Load the drafter and knowledge base off the event loop; without them drafts are off."""
+        db = self.db
+        self.drafter_runner.submit(
+            lambda: load_drafting(db, folder, kb_folder), self._drafter_loaded, self._drafter_failed
+        )
+
+    def _drafter_loaded(self, service: DraftingService) -> None:
+        if self._closing:
+            service.close()
+            return
+        self.drafter_banner.hide()
+        self.status_drafter.setText(self.tr("AI草稿：%1").replace("%1", service.drafter.name))
+        self.drafting.set_service(service)
+        if self.ticket_pane.drafts is not None:
+            self.ticket_pane.drafts.drafting_ready()
+        self.schedule_prefetch()
+        self.drafterReady.emit()
+
+    def _drafter_failed(self, error: BaseException) -> None:
+        log.warning("reply drafter not loaded: %s", error)
+        reason = str(error) or type(error).__name__
+        self.drafter_banner.setText(self.tr("AI草稿已关闭：%1").replace("%1", reason.splitlines()[0]))
+        self.drafter_banner.setToolTip(
+            self.tr("回复照常手写。把草稿模型放到 models/drafter（或用环境变量 %1 指定文件夹）后重启。").replace(
+                "%1", DRAFTER_MODEL_ENV_VAR
+            )
+        )
+        self.drafter_banner.show()
+        self.status_drafter.setText(self.tr("AI草稿：已关闭"))
+        self.drafterFailed.emit(reason)
+
+    def upcoming_tickets(self, ticket_id: int | None = None) -> list[int]:
+        """The tickets after ``ticket_id`` (default: the open one) on the current queue page."""
+        ticket_id = self.ticket_pane.ticket_id if ticket_id is None else ticket_id
+        row = self.queue_model.row_of(ticket_id) if ticket_id is not None else None
+        if row is None:
+            return []
+        ids = (self.queue_model.ticket_id(r) for r in range(row + 1, self.queue_model.rowCount()))
+        return [i for i in ids if i is not None][:PREFETCH_AHEAD]
+
+    def schedule_prefetch(self, ticket_id: int | None = None) -> None:
+        """Draft the next few tickets of the page in the background (DraftController decides when)."""
+        upcoming = self.upcoming_tickets(ticket_id)
+        # No open ticket on this page (yet): keep what is queued rather than drop it.
+        if upcoming and self.drafting.ready and not self._closing:
+            self.drafting.prefetch(upcoming, self.agent)
+
+    # -- supervisor ------------------------------------------------------------------
+    @property
+    def is_supervisor(self) -> bool:
+        return self.user is not None and self.user.is_supervisor
+
+    def add_supervisor_tab(self, widget: QWidget, title: str) -> int:
+        """Add a tab beside the workstation (the first call wraps it in a QTabWidget).
+
+        Supervisors only: PermissionDenied for anyone else (the services refuse their
+        data anyway). Returns the tab's index.
+        """
+        if not self.is_supervisor:
+            raise PermissionDenied(self.user, "主管工作台")
+        if self.tabs is None:
+            self.takeCentralWidget()  # keep the workstation alive while it moves into the tabs
+            self.tabs = QTabWidget()
+            self.tabs.setObjectName("mainTabs")
+            self.tabs.setDocumentMode(True)
+            self.tabs.addTab(self.workstation, self.tr("工作台"))
+            self.setCentralWidget(self.tabs)
+        return self.tabs.addTab(widget, title)
+
+    def _add_supervisor_desk(self) -> None:
+        """The supervisor's desk, its buttons bound to the signed-in user through the services."""
+        assert isinstance(self.user, User)
+        self.desk = SupervisorDesk(self.db, ServiceDeskActions(self.db, self.user))
+        self.add_supervisor_tab(self.desk, self.tr("主管台"))
+
+    # -- navigation ----------------------------------------------------------------
+    def open_ticket_for_reply(self, ticket_id: int) -> None:
+        """Enter on a row: show it and put the cursor in the reply box."""
+        self.ticket_pane.open_ticket(ticket_id)
+        self.ticket_pane.editor.text_edit.setFocus()
+
+    def open_next_unhandled(self) -> None:
+        current = self.ticket_pane.ticket_id
+        self.reader.submit(
+            lambda: self.queue_service.next_unhandled(self.agent, current),
+            self._go_to_ticket,
+        )
+
+    def _go_to_ticket(self, ticket_id: int | None) -> None:
+        if ticket_id is None:
+            self.statusBar().showMessage(self.tr("没有待处理的工单了 🎉"), 5000)
+            return
+        if not self.queue_panel.select_ticket(ticket_id):
+            self.ticket_pane.open_ticket(ticket_id)  # not on this page: open it anyway
+        self.ticket_pane.editor.text_edit.setFocus()
+
+    def refresh(self) -> None:
+        self.queue_model.reload()
+
+    def _auto_refresh(self) -> None:
+        if not self.queue_model.loading:
+            self.queue_model.reload()
+
+    # -- dialogs -------------------------------------------------------------------
+    def show_import_dialog(self) -> None:
+        options = ImportOptionsDialog(self)
+        if options.exec() != ImportOptionsDialog.DialogCode.Accepted:
+            return
+        self.start_import(options.path, options.column_map)
+
+    def start_import(self, path, column_map: list[str]) -> ImportController:  # type: ignore[no-untyped-def]
+        controller = ImportController(ImportService(self.db), self.importer, self)
+        self._imports.append(controller)
+        controller.finished.connect(lambda _report: self._import_finished(controller))
+        controller.start(path, column_map)
+        return controller
+
+    def _import_finished(self, controller: ImportController) -> None:
+        if controller in self._imports:
+            self._imports.remove(controller)
+        if not self._closing:
+            self.queue_model.reload()
+            self.schedule_tagging()
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(
+            self,
+            self.tr("快捷键"),
+            self.tr(
+                "↑/↓  在队列中移动\nEnter  打开工单并开始回复\n/  搜索\nCtrl+N  下一个待处理工单\n"
+                "Ctrl+Enter  发送回复\nTab  接受 AI 草稿（草稿标记显示时）\n"
+                "Esc  从回复框回到队列\nF5  刷新\nCtrl+I  导入工单"
+            ),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Nothing typed is lost on exit: stop a running import, wait for queued writes,
+        then save the draft."""
+        self._closing = True
+        self._refresh_timer.stop()
+        self._tag_timer.stop()
+        for controller in list(self._imports):
+            controller.cancel(quietly=True)  # what was committed stays; importing again adds the rest
+        if not self.importer.wait(IMPORT_CANCEL_WAIT_MS):
+            log.warning("the import did not stop within %d ms of closing the window", IMPORT_CANCEL_WAIT_MS)
+        if not self.drafting.shutdown():  # a draft being stored finishes its write
+            log.warning("a draft generation did not stop within the shutdown wait")
+        self.drafter_runner.wait(30000)
+        if self.drafting.service is not None:
+            self.drafting.service.close()  # the drafter's child process
+        self.writer.wait(5000)
+        try:
+            self.ticket_pane.save_draft_now()
+        except Exception as exc:  # the disk or database went away: tell, but let the app close
+            QMessageBox.warning(self, self.tr("草稿未能保存"), str(exc))
+        self.reader.wait(5000)
+        self.tagger_runner.wait(10000)  # a batch in flight finishes its write
+        if self.desk is not None:
+            self.desk.shutdown()
+        super().closeEvent(event)

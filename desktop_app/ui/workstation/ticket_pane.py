@@ -1,0 +1,665 @@
+"""The right half of the window: one ticket's conversation, order, tags, controls and reply.
+
+All reads and writes go through the services in workers. Draft saves and sends share a
+single-thread writer so they happen in the order the agent caused them: a late autosave
+can never resurrect a draft that was just sent.
+
+Versioned edits (reply, status, assignee, tag correction) take the ticket's version when
+they run on the writer, not when they were clicked: each one records the version it
+produced, so two quick actions by the same agent build on each other instead of the
+second failing as stale. A change by someone else still makes them stale, as it should.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, TicketStatus
+from desktop_app.services.access import PermissionDenied, User
+from desktop_app.services.drafts import DraftService
+from desktop_app.services.supervision import RevealedTicket, SupervisionService
+from desktop_app.services.tagging import TaggingService
+from desktop_app.services.tickets import OpenedTicket, StaleTicketError, TicketNotFound, TicketService
+from desktop_app.domain.clock import utcnow
+from desktop_app.domain.records import TicketDetail
+from desktop_app.ui.drafting.draft_bar import DraftBar
+from desktop_app.ui.drafting.draft_controller import DraftController
+from desktop_app.ui.drafting.draft_presenter import DraftPresenter
+from desktop_app.ui.common.formatting import intent_name, local_time, sentiment_name, status_name, waiting_text
+from desktop_app.ui.drafting.reply_editor import ReplyEditor
+from desktop_app.ui.dialogs.reveal_dialog import RevealDialog
+from desktop_app.ui.common.workers import TaskRunner
+
+log = logging.getLogger(__name__)
+
+_BUBBLE = (
+    '<table width="100%" cellspacing="0" cellpadding="0" style="margin-bottom:8px"><tr>'
+    '<td align="{align}"><div style="color:#667085;font-size:small">{who} · {when}</div>'
+    '<div style="background:{colour};padding:6px 9px;">{text}</div></td></tr></table>'
+)
+
+
+def conversation_html(ticket: TicketDetail) -> str:
+    parts = []
+    for message in ticket.messages:
+        customer = message.role == "customer"
+        parts.append(
+            _BUBBLE.format(
+                align="left" if customer else "right",
+                colour="#f2f4f7" if customer else "#dbeafe",
+                who=html.escape(message.author or (ticket.customer if customer else "")),
+                when=local_time(message.created_at),
+                text=html.escape(message.text).replace("\n", "<br>"),
+            )
+        )
+    return "".join(parts)
+
+
+class VersionBook:
+    """The newest version of each ticket that this pane knows of, shared with the writer thread.
+
+    A writer job reads the version when it runs and records the version its edit produced
+    before it returns, so the next queued edit starts from it. Fresh reads record theirs
+    too. Versions only grow in the store, so an older answer arriving late never lowers it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._versions: dict[int, int] = {}
+
+    def get(self, ticket_id: int, default: int) -> int:
+        with self._lock:
+            return self._versions.get(ticket_id, default)
+
+    def record(self, ticket_id: int, version: int) -> None:
+        with self._lock:
+            if version > self._versions.get(ticket_id, version - 1):
+                self._versions[ticket_id] = version
+
+
+def _fill(template: str, *values: object) -> str:
+    """Put ``values`` into ``%1``, ``%2``… in one pass (a value may itself contain ``%2``)."""
+    return re.sub(r"%(\d)", lambda m: str(values[int(m.group(1)) - 1]), template)
+
+
+class TicketPane(QWidget):
+    ticketChanged = Signal(int)  # the ticket's row in the queue should be re-read
+    leaveRequested = Signal()
+    message = Signal(str)  # for the status bar
+    corrected = Signal(int, str, str)  # ticket id, task, label: an agent's correction was stored
+
+    TAGGER_LOADING, TAGGER_READY, TAGGER_DISABLED = "loading", "ready", "disabled"
+    # The versioned edits, as named to the error handler.
+    SEND, STATUS, ASSIGN, CORRECT = "send", "status", "assign", "correct"
+
+    def __init__(
+        self,
+        tickets: TicketService,
+        drafts: DraftService,
+        reader: TaskRunner,
+        writer: TaskRunner,
+        agent: str,
+        parent: QWidget | None = None,
+        tagging: TaggingService | None = None,
+        user: User | None = None,
+        drafting: DraftController | None = None,
+        supervision: SupervisionService | None = None,
+    ) -> None:
+        """``user`` (the signed-in person) is passed to the services as the actor, so their
+        role rules apply; without it (tests, tools) nothing is checked and nobody may reveal.
+        ``drafting`` puts AI drafts into the reply box (see ``draft_presenter``)."""
+        super().__init__(parent)
+        self._tickets = tickets
+        self.user = user
+        self._supervision = supervision
+        self.reveal_dialog: RevealDialog | None = None
+        self._drafts = drafts
+        self._tagging = tagging
+        self._reader = reader
+        self._writer = writer
+        self.agent = agent
+        self.ticket: TicketDetail | None = None
+        self._token = 0
+        self._versions = VersionBook()
+        self.tagger_state = self.TAGGER_LOADING
+
+        self.title = QLabel(self.tr("请选择左侧的工单"))
+        self.title.setObjectName("ticketTitle")
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fff4e5;color:#8a4b00;padding:6px;border-radius:4px;")
+        self.banner.hide()
+
+        self.order_id = QLabel()
+        self.product = QLabel()
+        self.created = QLabel()
+        self.waiting = QLabel()
+        for label in (self.order_id, self.product):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.product.setWordWrap(True)
+        self.order_box = order_box = QGroupBox(self.tr("订单信息"))
+        order_form = QFormLayout(order_box)
+        order_form.addRow(self.tr("订单号"), self.order_id)
+        order_form.addRow(self.tr("商品"), self.product)
+        order_form.addRow(self.tr("创建时间"), self.created)
+        order_form.addRow(self.tr("已等待"), self.waiting)
+
+        self.intent_label = QLabel()
+        self.sentiment_label = QLabel()
+        self.flag_label = QLabel()
+        for label in (self.intent_label, self.sentiment_label, self.flag_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.intent_menu, self.intent_button = self._correction_menu("intent", INTENTS, intent_name)
+        self.sentiment_menu, self.sentiment_button = self._correction_menu("sentiment", SENTIMENTS, sentiment_name)
+        self.tag_box = tag_box = QGroupBox(self.tr("智能标签"))
+        tag_form = QFormLayout(tag_box)
+        tag_form.addRow(self.tr("意图"), _with_button(self.intent_label, self.intent_button))
+        tag_form.addRow(self.tr("情绪"), _with_button(self.sentiment_label, self.sentiment_button))
+        tag_form.addRow(self.tr("主管关注"), self.flag_label)
+
+        self.status_box = QComboBox()
+        for status in TicketStatus:
+            self.status_box.addItem(status_name(status.value), status.value)
+        self.assignee_label = QLabel()
+        self.take_button = QPushButton(self.tr("领取"))
+        self.take_button.setToolTip(self.tr("把工单分配给我"))
+        self.release_button = QPushButton(self.tr("释放"))
+        self.release_button.setToolTip(self.tr("取消分配，放回公共队列"))
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(self.tr("状态")))
+        controls.addWidget(self.status_box)
+        controls.addSpacing(16)
+        controls.addWidget(QLabel(self.tr("处理人")))
+        controls.addWidget(self.assignee_label)
+        controls.addWidget(self.take_button)
+        controls.addWidget(self.release_button)
+        controls.addStretch(1)
+        self.reveal_button = QPushButton(self.tr("显示原文"))
+        self.reveal_button.setToolTip(self.tr("查看未脱敏的原始内容（仅主管；每次查看都记入审计日志）"))
+        self.reveal_button.setVisible(user is not None and user.is_supervisor and supervision is not None)
+        controls.addWidget(self.reveal_button)
+
+        side = QHBoxLayout()
+        side.addWidget(order_box, 1)
+        side.addWidget(tag_box, 1)  # as wide as the order: the top intents need the room
+
+        self.thread = QTextBrowser()
+        self.thread.setOpenLinks(False)
+        self.editor = ReplyEditor()
+        self.draft_bar = DraftBar()
+        reply_box = QWidget()
+        reply_layout = QVBoxLayout(reply_box)
+        reply_layout.setContentsMargins(0, 0, 0, 0)
+        reply_layout.setSpacing(2)
+        reply_layout.addWidget(self.draft_bar)
+        reply_layout.addWidget(self.editor, 1)
+        self.drafts: DraftPresenter | None = None
+        if drafting is not None:
+            self.drafts = DraftPresenter(
+                drafting, self.editor, self.draft_bar, writer, agent, lambda: self.ticket_id, parent=self
+            )
+            self.drafts.message.connect(self.message)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.thread)
+        splitter.addWidget(reply_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.banner)
+        layout.addLayout(side)
+        layout.addLayout(controls)
+        layout.addWidget(splitter, 1)
+
+        self.editor.autosaveDue.connect(self._save_draft)
+        self.editor.sendRequested.connect(self._send)
+        self.editor.leaveRequested.connect(self.leaveRequested)
+        self.status_box.activated.connect(self._on_status_chosen)
+        self.take_button.clicked.connect(lambda: self._assign(self.agent))
+        self.release_button.clicked.connect(lambda: self._assign(None))
+        self.reveal_button.clicked.connect(self.reveal)
+        self._set_enabled(False)
+
+    # -- opening -------------------------------------------------------------------
+    @property
+    def ticket_id(self) -> int | None:
+        return self.ticket.id if self.ticket else None
+
+    def open_ticket(self, ticket_id: int) -> None:
+        """Show ``ticket_id``; the current draft is saved first, whatever happens next."""
+        if ticket_id == self.ticket_id:
+            return
+        self.editor.flush()
+        if self.drafts is not None:
+            self.drafts.closing()  # tokens of the ticket being left never reach the editor
+        self._token += 1
+        token = self._token
+        agent = self.agent
+        self._reader.submit(
+            lambda: self._tickets.open(ticket_id, agent),
+            lambda opened: self._show_opened(token, opened),
+            lambda error: self._show_error(token, error),
+        )
+
+    def reload(self) -> None:
+        """Re-read the open ticket (after a conflict), keeping the editor's text.
+
+        A newer ``open_ticket`` wins: the answer is dropped if another ticket was asked for
+        (or is shown) meanwhile, and asking for this one does not cancel that open.
+        """
+        if self.ticket is None:
+            return
+        token, ticket_id, agent = self._token, self.ticket.id, self.agent
+        self._reader.submit(
+            lambda: self._tickets.open(ticket_id, agent),
+            lambda opened: self._reloaded(token, opened),
+            lambda error: log.warning("re-reading ticket %s failed", ticket_id, exc_info=error),
+        )
+
+    def _reloaded(self, token: int, opened: OpenedTicket) -> None:
+        if token == self._token and opened.ticket.id == self.ticket_id:
+            self.show_ticket(opened.ticket)
+
+    def _show_opened(self, token: int, opened: OpenedTicket) -> None:
+        if token != self._token:
+            return
+        # Text typed since open_ticket() flushed belongs to the ticket still shown: save it
+        # (the pane still points at that ticket) before the new draft replaces it.
+        self.editor.flush()
+        self.banner.hide()
+        self.show_ticket(opened.ticket)
+        if opened.draft is not None:
+            note = self.tr("已恢复 %1 保存的草稿").replace("%1", local_time(opened.draft.updated_at))
+            self.editor.load(opened.draft.body, note)
+        else:
+            self.editor.load("")
+        if self.drafts is not None:
+            self.drafts.opened(opened.ticket.id, opened.draft)
+
+    def _show_error(self, token: int, error: BaseException) -> None:
+        if token != self._token:
+            return
+        if isinstance(error, TicketNotFound):
+            self.show_banner(self.tr("这个工单已不存在，可能已被删除。"))
+        else:
+            log.error("opening a ticket failed", exc_info=error)
+            self.show_banner(self.tr("无法打开工单，请稍后重试（详情已写入日志）。"))
+
+    def show_ticket(self, ticket: TicketDetail) -> None:
+        """Show ``ticket``, a fresh read or the answer to an edit (its version is remembered)."""
+        self.ticket = ticket
+        self._versions.record(ticket.id, ticket.version)
+        self._set_enabled(True)
+        customer = ticket.customer or self.tr("匿名客户")
+        self.title.setText(f"{customer} · {ticket.channel} · {ticket.external_id}")
+        self.order_id.setText(ticket.order_id or "—")
+        self.product.setText(ticket.product or "—")
+        self.created.setText(local_time(ticket.created_at))
+        self.waiting.setText(waiting_text(ticket.waiting_since, utcnow()) or "—")
+        self._show_tags(ticket)
+        self.status_box.setCurrentIndex(max(self.status_box.findData(ticket.status), 0))
+        self.assignee_label.setText(ticket.assignee or self.tr("未分配"))
+        self.take_button.setEnabled(ticket.assignee != self.agent)
+        self.release_button.setEnabled(ticket.assignee is not None)
+        self.reveal_button.setEnabled(True)
+        self.thread.setHtml(conversation_html(ticket))
+        scrollbar = self.thread.verticalScrollBar()
+        scrollbar.setValue(scrollbar.maximum())
+
+    # -- tags -----------------------------------------------------------------------
+    def _correction_menu(self, task: str, labels: dict[str, str], name) -> tuple[QMenu, QToolButton]:  # type: ignore[no-untyped-def]
+        """A "更正" button whose menu lists every label; picking one stores the agent's label."""
+        menu = QMenu(self)
+        group = QActionGroup(menu)
+        group.setExclusive(True)
+        for label in labels:
+            action = QAction(name(label), menu)
+            action.setData(label)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, label=label: self.correct(task, label))
+            group.addAction(action)
+            menu.addAction(action)
+        button = QToolButton()
+        button.setText(self.tr("更正"))
+        button.setToolTip(self.tr("标签不对？选择正确的标签（会记录下来用于改进模型）"))
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setMenu(menu)
+        return menu, button
+
+    def set_tagger_state(self, state: str) -> None:
+        """``loading`` / ``ready`` / ``disabled``: what an untagged ticket says about itself."""
+        self.tagger_state = state
+        if self.ticket is not None:
+            self._show_tags(self.ticket)
+
+    def _untagged_text(self) -> str:
+        if self.tagger_state == self.TAGGER_READY:
+            return self.tr("未标注（排队等待模型）")
+        if self.tagger_state == self.TAGGER_DISABLED:
+            return self.tr("未标注（智能标签已停用）")
+        return self.tr("未标注（模型加载中）")
+
+    def _show_tags(self, ticket: TicketDetail) -> None:
+        by_agent = self.tr("（坐席更正）")
+        if ticket.intent is None:
+            self.intent_label.setText(self._untagged_text())
+        elif ticket.intent_by_agent:
+            text = f"{intent_name(ticket.intent)}{by_agent}"
+            for label, score in ticket.top_intents(1):
+                text += self.tr("；模型：%1").replace("%1", _scored(intent_name(label), score))
+            self.intent_label.setText(text)
+        elif ticket.intent_scores:
+            self.intent_label.setText(" · ".join(_scored(intent_name(k), v) for k, v in ticket.top_intents(3)))
+        else:
+            self.intent_label.setText(_scored(intent_name(ticket.intent), ticket.intent_score))
+        if ticket.sentiment is None:
+            self.sentiment_label.setText("—" if ticket.intent is None else self._untagged_text())
+        elif ticket.sentiment_by_agent:
+            self.sentiment_label.setText(f"{sentiment_name(ticket.sentiment)}{by_agent}")
+        else:
+            self.sentiment_label.setText(_scored(sentiment_name(ticket.sentiment), ticket.sentiment_score))
+        if ticket.flagged:
+            reasons = "；".join(ticket.flag_reasons)
+            self.flag_label.setText(self.tr("⚑ 已标记：%1").replace("%1", reasons) if reasons else self.tr("⚑ 已标记"))
+            self.flag_label.setStyleSheet("color:#c62828;")
+        else:
+            self.flag_label.setText(self.tr("否") if ticket.tagged else "—")
+            self.flag_label.setStyleSheet("")
+        for menu, current in ((self.intent_menu, ticket.intent), (self.sentiment_menu, ticket.sentiment)):
+            for action in menu.actions():
+                action.setChecked(action.data() == current)
+
+    def correct(self, task: str, label: str) -> None:
+        """Store the agent's ``label`` for ``task`` (a versioned edit, queued with the other writes)."""
+        if self.ticket is None or self._tagging is None:
+            return
+        if getattr(self.ticket, task) == label and getattr(self.ticket, f"{task}_score") is None:
+            return  # the agent already said so
+        ticket_id, agent, tagging, actor = self.ticket.id, self.agent, self._tagging, self.user
+        self._write(
+            self.CORRECT,
+            lambda version: tagging.correct(ticket_id, task, label, agent, version, actor=actor),
+            lambda updated: self._corrected(updated, task, label),
+        )
+
+    def _corrected(self, updated: TicketDetail, task: str, label: str) -> None:
+        self._changed(updated)
+        name = intent_name(label) if task == "intent" else sentiment_name(label)
+        self.message.emit(self.tr("已更正为「%1」，感谢反馈").replace("%1", name))
+        self.corrected.emit(updated.id, task, label)
+
+    def refresh_tags(self, ticket_ids: list[int]) -> None:
+        """The tagger stored tags for ``ticket_ids``: re-read the open ticket's if it is one of them."""
+        if self.ticket is None or self.ticket.id not in ticket_ids:
+            return
+        ticket_id, agent = self.ticket.id, self.agent
+        self._reader.submit(lambda: self._tickets.open(ticket_id, agent).ticket, self._tags_refreshed)
+
+    def _tags_refreshed(self, fresh: TicketDetail) -> None:
+        if self.ticket is None or fresh.id != self.ticket.id:
+            return
+        # Only the tags: the version the agent is working from stays the one they read.
+        self.ticket = replace(
+            self.ticket,
+            intent=fresh.intent,
+            intent_score=fresh.intent_score,
+            sentiment=fresh.sentiment,
+            sentiment_score=fresh.sentiment_score,
+            flagged=fresh.flagged,
+            intent_scores=fresh.intent_scores,
+            sentiment_scores=fresh.sentiment_scores,
+            flag_reasons=fresh.flag_reasons,
+            tagged_at=fresh.tagged_at,
+        )
+        self._show_tags(self.ticket)
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.editor, self.status_box, self.take_button, self.release_button, self.reveal_button):
+            widget.setEnabled(enabled)
+        for button in (self.intent_button, self.sentiment_button):
+            button.setEnabled(enabled and self._tagging is not None)
+
+    # -- writing -------------------------------------------------------------------
+    def _save_draft(self, text: str) -> None:
+        if self.ticket is None:
+            return
+        ticket_id, agent = self.ticket.id, self.agent
+        label = self.ticket.external_id
+        self._writer.submit(
+            lambda: self._drafts.save(ticket_id, agent, text),
+            lambda _saved: self._draft_saved(ticket_id),
+            lambda error: self._draft_failed(ticket_id, label, error),
+        )
+
+    def _draft_saved(self, ticket_id: int) -> None:
+        if ticket_id == self.ticket_id:
+            self.editor.mark_saved(self.tr("草稿已自动保存 %1").replace("%1", local_time(utcnow(), with_date=False)))
+
+    def _draft_failed(self, ticket_id: int, label: str, error: BaseException) -> None:
+        log.error("saving the draft of ticket %s failed", ticket_id, exc_info=error)
+        if ticket_id == self.ticket_id:
+            self.editor.mark_unsaved()  # the next heartbeat (or closing the window) tries again
+            self.show_banner(self.tr("草稿没有保存成功，稍后会自动重试（详情已写入日志）。"))
+        else:
+            self.show_banner(self.tr("工单 %1 的草稿没有保存成功（详情已写入日志）。").replace("%1", label))
+
+    def save_draft_now(self) -> None:
+        """Synchronous save for shutdown: the last keystrokes must reach the disk."""
+        if self.ticket is not None and self.editor.dirty:
+            self._drafts.save(self.ticket.id, self.agent, self.editor.text)
+            self.editor.mark_clean()
+
+    def _write(
+        self,
+        action: str,
+        edit: Callable[[int], TicketDetail],
+        on_done: Callable[[TicketDetail], None],
+    ) -> None:
+        """Queue ``edit(version)`` for the open ticket on the writer.
+
+        The version is read when the job runs, and the job records the version it produced
+        before returning, so the next queued edit (the same agent's second quick action)
+        starts from it rather than from what was on screen when it was clicked.
+        """
+        assert self.ticket is not None
+        versions = self._versions
+        ticket_id, shown_version, label = self.ticket.id, self.ticket.version, self.ticket.external_id
+
+        def job() -> TicketDetail:
+            updated = edit(versions.get(ticket_id, shown_version))
+            versions.record(updated.id, updated.version)
+            return updated
+
+        self._writer.submit(job, on_done, lambda error: self._write_failed(ticket_id, label, action, error))
+
+    def _send(self, text: str) -> None:
+        if self.ticket is None:
+            return
+        if self.drafts is not None:
+            self.drafts.sending()
+        self.editor.flush()  # queued before the send on the same writer thread
+        ticket_id, agent = self.ticket.id, self.agent
+        self.editor.set_busy(True)
+        self._write(
+            self.SEND,
+            lambda version: self._tickets.send_reply(ticket_id, agent, text, version),
+            lambda updated: self._sent(updated, text),
+        )
+
+    def _sent(self, updated: TicketDetail, text: str) -> None:
+        self.editor.set_busy(False)
+        if updated.id == self.ticket_id:
+            self.show_ticket(updated)
+            if self.editor.text == text:
+                self.editor.load("", self.tr("已发送"))
+                if self.drafts is not None:
+                    self.drafts.sent()
+        self.message.emit(self.tr("回复已发送：%1").replace("%1", updated.external_id))
+        self.ticketChanged.emit(updated.id)
+
+    def _failed_action_text(self, action: str) -> str:
+        return {
+            self.SEND: self.tr("回复没有发出"),
+            self.STATUS: self.tr("状态没有改成功"),
+            self.ASSIGN: self.tr("处理人没有改成功"),
+            self.CORRECT: self.tr("标签更正没有保存"),
+        }[action]
+
+    def _write_failed(self, ticket_id: int, label: str, action: str, error: BaseException) -> None:
+        """An edit of ticket ``ticket_id`` (``label`` on screen) failed: say which, and why in words.
+
+        Only a conflict reloads, and only if that ticket is still the open one. What the
+        database said goes to the log, not to the agent.
+        """
+        if action == self.SEND:
+            self.editor.set_busy(False)
+        still_open = ticket_id == self.ticket_id
+        what = self._failed_action_text(action)
+        if isinstance(error, StaleTicketError):
+            log.info("%s on ticket %s was stale: %s", action, ticket_id, error)
+            if still_open:
+                text = self.tr("这个工单刚被其他人更新过，%1，已重新载入最新内容。").replace("%1", what)
+                if action == self.SEND:
+                    text += self.tr("您的回复仍在编辑框里，请确认后再发送。")
+                else:
+                    text += self.tr("请确认后再试一次。")
+                self.reload()
+            else:
+                text = _fill(self.tr("工单 %1 刚被其他人更新过，%2。"), label, what)
+                if action == self.SEND:
+                    text += self.tr("回复仍保存在该工单的草稿里，请回到该工单确认后再发送。")
+        elif isinstance(error, TicketNotFound):
+            log.warning("%s on ticket %s: %s", action, ticket_id, error)
+            text = _fill(self.tr("工单 %1 已不存在，%2。"), label, what)
+        elif isinstance(error, PermissionDenied):
+            log.info("%s on ticket %s refused: %s", action, ticket_id, error)
+            text = _fill(self.tr("%1：%2"), what, _permission_text(error))
+            if still_open and self.ticket is not None:
+                self.show_ticket(self.ticket)
+        else:
+            log.error("%s on ticket %s failed", action, ticket_id, exc_info=error)
+            if still_open:
+                text = self.tr("%1，请稍后重试（详情已写入日志）。").replace("%1", what)
+                if action == self.SEND:
+                    text += self.tr("您的回复仍在编辑框里。")
+                elif self.ticket is not None:
+                    self.show_ticket(self.ticket)  # the status box or tag menu shows what was not stored
+            else:
+                text = _fill(self.tr("工单 %1：%2，请稍后重试（详情已写入日志）。"), label, what)
+        self.show_banner(text)
+
+    def _on_status_chosen(self, _index: int) -> None:
+        if self.ticket is None:
+            return
+        status = TicketStatus(self.status_box.currentData())
+        if status.value == self.ticket.status:
+            return
+        ticket_id = self.ticket.id
+        self._write(
+            self.STATUS,
+            lambda version: self._tickets.set_status(ticket_id, status, version),
+            self._changed,
+        )
+
+    def _assign(self, assignee: str | None) -> None:
+        if self.ticket is None:
+            return
+        ticket_id, actor = self.ticket.id, self.user
+        self._write(
+            self.ASSIGN,
+            lambda version: self._tickets.assign(ticket_id, assignee, version, actor=actor),
+            self._changed,
+        )
+
+    # -- supervisor --------------------------------------------------------------------
+    def reveal(self) -> None:
+        """Supervisors: read the open ticket's original text (audited by the service)."""
+        if self.ticket is None or self._supervision is None:
+            return
+        ticket_id, actor, supervision = self.ticket.id, self.user, self._supervision
+        self.reveal_button.setEnabled(False)
+        self._reader.submit(
+            lambda: supervision.reveal_ticket(actor, ticket_id),  # type: ignore[arg-type]
+            self._show_revealed,
+            self._reveal_failed,
+        )
+
+    def _show_revealed(self, revealed: RevealedTicket) -> None:
+        self.reveal_button.setEnabled(self.ticket is not None)
+        notice = _fill(
+            self.tr("以下为未脱敏的原始内容。本次查看已记入审计日志（%1，%2）。请勿截图或外传。"),
+            revealed.revealed_by,
+            local_time(revealed.revealed_at),
+        )
+        title = self.tr("原文：%1").replace("%1", revealed.ticket.external_id)
+        if self.reveal_dialog is not None:
+            self.reveal_dialog.close()
+        self.reveal_dialog = RevealDialog(title, conversation_html(revealed.ticket), notice, self)
+        self.reveal_dialog.destroyed.connect(self._reveal_dialog_gone)
+        self.reveal_dialog.show()
+
+    def _reveal_dialog_gone(self) -> None:
+        self.reveal_dialog = None
+
+    def _reveal_failed(self, error: BaseException) -> None:
+        self.reveal_button.setEnabled(self.ticket is not None)
+        if isinstance(error, PermissionDenied):
+            self.show_banner(_permission_text(error))
+        else:
+            log.error("revealing a ticket failed", exc_info=error)
+            self.show_banner(self.tr("无法显示原文，请稍后重试（详情已写入日志）。"))
+
+    def _changed(self, updated: TicketDetail) -> None:
+        if updated.id == self.ticket_id:
+            self.show_ticket(updated)
+        self.ticketChanged.emit(updated.id)
+
+
+def _permission_text(error: PermissionDenied) -> str:
+    """The service's message is Chinese, `` / ``, English: the half of the UI's language."""
+    chinese, _, english = str(error).partition(" / ")
+    return english if english and QLocale().language() == QLocale.Language.English else chinese
+
+
+def _scored(name: str, score: float | None) -> str:
+    return f"{name} {score:.2f}" if score is not None else name
+
+
+def _with_button(label: QLabel, button: QToolButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(label, 1)
+    layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+    return row

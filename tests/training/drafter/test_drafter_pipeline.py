@@ -1,0 +1,73 @@
+"""``train drafter --toy`` end to end on toy corpora, then the folder it wrote through the CLI:
+``draft``, ``eval drafter`` and ``bench drafter`` (torch, the model builder and onnxruntime-genai)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop_app.cli.main import main
+from desktop_app.nlp.drafting.drafter import ReplyDrafter
+
+pytest.importorskip("torch", reason="training needs the [train] extras")
+
+
+@pytest.fixture(scope="module")
+def trained(toy_corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("drafter-pipeline")
+    paths = {"out": root / "drafter", "work": root / "work", "reports": root / "reports"}
+    argv = ["train", "drafter", "--toy", "--data", str(toy_corpora), "--out", str(paths["out"])]
+    argv += ["--work", str(paths["work"]), "--report-dir", str(paths["reports"]), "--precision", "int4"]
+    argv += ["--tagger", str(root / "no-tagger")]
+    assert main(argv) == 0
+    return paths
+
+
+def test_training_writes_a_verified_folder_with_metrics_and_card(trained: dict[str, Path]) -> None:
+    manifest = json.loads((trained["out"] / "manifest.json").read_text("utf-8"))
+    assert manifest["task"] == "reply-drafting" and manifest["runtime"] == "onnxruntime-genai"
+    assert {"genai_config.json", "tokenizer.json", "README.md"} <= set(manifest["files"])
+    assert manifest["training_data"]["pairs"] > 0
+    assert set(manifest["metrics"]) == {"jddc2019_dev", "jddc_pairs_test", "safety", "speed"}
+    assert manifest["metrics"]["speed"]["engines"][0]["tokens_per_s_p50"] > 0
+    assert "licence" in (trained["out"] / "README.md").read_text("utf-8")
+    genai = json.loads((trained["out"] / "genai_config.json").read_text("utf-8"))
+    assert genai["model"]["decoder"]["session_options"]["intra_op_num_threads"] == 2
+    ReplyDrafter.load(trained["out"], threads=1)  # verifies every sha256
+
+
+def test_report_compares_with_both_baselines_and_lists_samples(trained: dict[str, Path]) -> None:
+    report = json.loads((trained["reports"] / "drafter_eval.json").read_text("utf-8"))
+    for name in ("jddc2019_dev", "jddc_pairs_test"):
+        scores = report["sets"][name]["scores"]
+        assert {"drafter", "tfidf_retrieval", "most_frequent_reply"} <= set(scores)
+        assert report["sets"][name]["samples"]
+    assert report["baselines"]["most_frequent_reply"] == "亲，已经为您催促仓库尽快发货哦"
+    assert report["safety"]["with_placeholder"] == 0
+    markdown = (trained["reports"] / "drafter_eval.md").read_text("utf-8")
+    assert "| tfidf_retrieval |" in markdown and "Drafts for labelled dev tickets" in markdown
+
+
+def test_draft_cli_writes_one_line_per_request(trained: dict[str, Path], tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "a", "text": "快递到哪了", "history": [{"role": "agent", "text": "您好"}], "intent": "logistics"},
+        {"id": 2, "text": "发票怎么开", "order_id": "JD123456789", "customer": "王女士"},
+    ]
+    source.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", "utf-8")
+    assert main(["draft", "--jsonl", str(source), "--model", str(trained["out"])]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [o["id"] for o in out] == ["a", 2]
+    assert all({"draft", "tokens", "ms"} <= set(o) for o in out)
+    assert out[1]["draft"].startswith("王女士您好")
+
+
+def test_bench_cli_measures_both_engines(trained: dict[str, Path], toy_corpora: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    argv = ["bench", "drafter", "--model", str(trained["out"]), "--torch-model", str(trained["work"] / "hf")]
+    argv += ["--data", str(toy_corpora), "--prompts", "2", "--new-tokens", "6", "--json"]
+    assert main(argv) == 0
+    lines = json.loads(capsys.readouterr().out)
+    assert [line["engine"].split(" ")[0] for line in lines] == ["onnxruntime-genai", "torch"]
+    assert all(line["tokens_per_s_p50"] > 0 and line["new_tokens"] == 6 for line in lines)
