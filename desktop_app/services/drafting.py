@@ -8,6 +8,8 @@ prefetched draft is simply there when the ticket is opened and a crash loses not
 
 from __future__ import annotations
 
+import logging
+
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ from desktop_app.store.tickets import TicketRepository
 
 RECENT_CUSTOMER_CHARS = 200
 KB_ENTRIES = 1  # the entry in the prompt is the one shown as the draft's source
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,8 @@ def load_drafting(
     which the GUI needs: onnxruntime-genai holds the interpreter lock while it computes.
     """
     kb = KnowledgeBase.load(kb_folder)
+    for problem in kb.problems:
+        log.warning("knowledge base entry skipped: %s", problem)
     drafter: Drafter
     if isolated:
         drafter = ProcessDrafter.load(drafter_folder, threads=threads)

@@ -37,11 +37,15 @@ class KnowledgeBaseError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class KbEntry:
+    """One policy: ``text`` is what the drafter writes from; ``never_promise`` is banned in drafts."""
+
     id: str
     title: str
     text: str
     intents: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    applies_when: str = ""
+    never_promise: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,39 +76,68 @@ def _strings(raw: dict, key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def load_entries(folder: Path) -> list[KbEntry]:
-    """Every ``[[entry]]`` of every ``*.toml`` in ``folder``, in file-name order."""
+def _entry(raw: object, where: str, seen: dict[str, str]) -> KbEntry:
+    """One ``[[entry]]`` table checked field by field; the error names the field."""
+    if not isinstance(raw, dict):
+        raise KnowledgeBaseError(f"{where}: not an [[entry]] table")
+    entry_id, text = str(raw.get("id", "")).strip(), str(raw.get("text", "")).strip()
+    if not _ID.match(entry_id):
+        raise KnowledgeBaseError(f"{where}: field id must be letters, digits or _ (got {entry_id!r})")
+    where = f"{where} ({entry_id})"
+    if not text:
+        raise KnowledgeBaseError(f"{where}: field text is empty")
+    if entry_id in seen:
+        raise KnowledgeBaseError(f"{where}: id {entry_id!r} is already used in {seen[entry_id]}")
+    applies_when = raw.get("applies_when", "")
+    if not isinstance(applies_when, str):
+        raise KnowledgeBaseError(f'{where}: field applies_when must be a string, e.g. applies_when = "…"')
+    never_promise = _strings(raw, "never_promise", where)
+    if any(not phrase.strip() for phrase in never_promise):
+        raise KnowledgeBaseError(f"{where}: field never_promise has an empty phrase")
+    return KbEntry(
+        id=entry_id,
+        title=str(raw.get("title", entry_id)),
+        text=text,
+        intents=_strings(raw, "intents", where),
+        keywords=_strings(raw, "keywords", where),
+        applies_when=applies_when.strip(),
+        never_promise=tuple(phrase.strip() for phrase in never_promise),
+    )
+
+
+def load_entries(folder: Path, problems: list[str] | None = None) -> list[KbEntry]:
+    """Every ``[[entry]]`` of every ``*.toml`` in ``folder``, in file-name order.
+
+    Strict when ``problems`` is None (the first bad file or entry raises). Otherwise a bad
+    file or entry is skipped and its message appended, so that one typo in one entry does
+    not take the other policies away from the agents.
+    """
     entries: list[KbEntry] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
+
+    def refuse(error: KnowledgeBaseError) -> None:
+        if problems is None:
+            raise error
+        problems.append(str(error))
+
     for path in sorted(folder.glob("*.toml")):
         try:
             data = tomllib.loads(path.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise KnowledgeBaseError(f"{path}: not valid TOML: {error}") from error
+            refuse(KnowledgeBaseError(f"{path}: not valid TOML: {error}"))
+            continue
         raw_entries = data.get("entry", [])
         if not isinstance(raw_entries, list):
-            raise KnowledgeBaseError(f"{path}: entries must be written as [[entry]] tables")
+            refuse(KnowledgeBaseError(f"{path}: entries must be written as [[entry]] tables"))
+            continue
         for number, raw in enumerate(raw_entries, start=1):
-            where = f"{path}, entry {number}"
-            if not isinstance(raw, dict):
-                raise KnowledgeBaseError(f"{where}: not an [[entry]] table")
-            entry_id, text = str(raw.get("id", "")).strip(), str(raw.get("text", "")).strip()
-            if not _ID.match(entry_id):
-                raise KnowledgeBaseError(f"{where}: id must be letters, digits or _ (got {entry_id!r})")
-            if not text:
-                raise KnowledgeBaseError(f"{where} ({entry_id}): text is empty")
-            if entry_id in seen:
-                raise KnowledgeBaseError(f"{where}: id {entry_id!r} is already used in {seen[entry_id]}")
-            seen[entry_id] = path
-            entries.append(
-                KbEntry(
-                    id=entry_id,
-                    title=str(raw.get("title", entry_id)),
-                    text=text,
-                    intents=_strings(raw, "intents", where),
-                    keywords=_strings(raw, "keywords", where),
-                )
-            )
+            try:
+                entry = _entry(raw, f"{path}, entry {number}", seen)
+            except KnowledgeBaseError as error:
+                refuse(error)
+                continue
+            seen[entry.id] = str(path)
+            entries.append(entry)
     return entries
 
 
@@ -113,6 +146,7 @@ class KnowledgeBase:
 
     def __init__(self, entries: Sequence[KbEntry], k1: float = 1.5, b: float = 0.75) -> None:
         self.entries = list(entries)
+        self.problems: tuple[str, ...] = ()
         self.k1, self.b = k1, b
         self._docs = [Counter(tokenize(" ".join((e.title, *e.keywords, *e.keywords, e.text)))) for e in self.entries]
         lengths = [sum(d.values()) for d in self._docs]
@@ -125,8 +159,12 @@ class KnowledgeBase:
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
 
     @classmethod
-    def load(cls, folder: Path) -> KnowledgeBase:
-        return cls(load_entries(folder))
+    def load(cls, folder: Path, strict: bool = False) -> KnowledgeBase:
+        """The usable entries of ``folder``; skipped ones are listed in ``problems``."""
+        problems: list[str] | None = None if strict else []
+        kb = cls(load_entries(folder, problems))
+        kb.problems = tuple(problems or ())
+        return kb
 
     def __len__(self) -> int:
         return len(self.entries)

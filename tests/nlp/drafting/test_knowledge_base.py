@@ -63,7 +63,7 @@ def test_broken_toml_names_the_file(tmp_path: Path) -> None:
 
 def test_entry_without_text_or_with_bad_id_is_refused_with_its_number(tmp_path: Path) -> None:
     folder = _write(tmp_path / "kb", "[[entry]]\nid = 'ok'\ntext = '好'\n[[entry]]\nid = 'empty'\ntext = ''\n")
-    with pytest.raises(KnowledgeBaseError, match="entry 2 .empty.: text is empty"):
+    with pytest.raises(KnowledgeBaseError, match="entry 2 .empty.: field text is empty"):
         load_entries(folder)
     _write(folder, "[[entry]]\nid = 'has space'\ntext = '好'\n")
     with pytest.raises(KnowledgeBaseError, match="id must be letters"):
@@ -89,3 +89,43 @@ def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
 def test_wrongly_shaped_entries_get_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(KnowledgeBaseError, match=message):
         load_entries(_write(tmp_path / "kb", text))
+
+
+def test_new_fields_are_read_and_checked(tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path / "kb",
+        "[[entry]]\nid = 'a'\ntext = '好'\napplies_when = '签收7天内'\nnever_promise = ['免费维修', '保证明天到']\n",
+    )
+    (entry,) = load_entries(folder)
+    assert entry.applies_when == "签收7天内"
+    assert entry.never_promise == ("免费维修", "保证明天到")
+    _write(folder, "[[entry]]\nid = 'a'\ntext = '好'\nnever_promise = '免费'\n")
+    with pytest.raises(KnowledgeBaseError, match=r"a\.toml, entry 1 \(a\): never_promise must be a list"):
+        load_entries(folder)
+    _write(folder, "[[entry]]\nid = 'a'\ntext = '好'\napplies_when = 3\n")
+    with pytest.raises(KnowledgeBaseError, match="field applies_when must be a string"):
+        load_entries(folder)
+
+
+def test_a_malformed_entry_is_skipped_and_named_while_the_rest_load(tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path / "kb",
+        "[[entry]]\nid = 'good'\ntext = '退货请在订单页申请'\n[[entry]]\nid = 'bad'\ntext = '好'\nintents = 5\n",
+    )
+    _write(folder, "[[entry]\n", name="broken.toml")
+    kb = KnowledgeBase.load(folder)
+    assert [e.id for e in kb.entries] == ["good"]
+    assert any("a.toml, entry 2 (bad): intents" in problem for problem in kb.problems)
+    assert any("broken.toml: not valid TOML" in problem for problem in kb.problems)
+    with pytest.raises(KnowledgeBaseError):
+        KnowledgeBase.load(folder, strict=True)
+
+
+def test_shipped_knowledge_base_loads_strictly_and_covers_every_intent() -> None:
+    from desktop_app.domain.vocabulary import INTENTS
+
+    kb = KnowledgeBase.load(SHIPPED, strict=True)
+    assert len(kb) >= 60
+    covered = {intent for entry in kb.entries for intent in entry.intents}
+    assert set(INTENTS) <= covered
+    assert all(entry.applies_when and entry.never_promise for entry in kb.entries)
