@@ -4,6 +4,7 @@ warnings and logs go to stderr; bad input exits non-zero with a one-line reason.
 from __future__ import annotations
 
 import argparse
+import os
 import io
 import json
 import logging
@@ -13,15 +14,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+import platformdirs
+
 from desktop_app import __version__
 from desktop_app.cli.commands import accounts
+from desktop_app.cli.commands import corpus as corpus_command
 from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, REPO_DIR, resolve_db_url
 from desktop_app.services.log_masking import install_log_masking
 from desktop_app.store.database import Database, DatabaseError
 
 EXIT_BAD_INPUT = 2
-DEFAULT_WORK_DIR = REPO_DIR / "build" / "tagger-work"
-DRAFTER_WORK_DIR = REPO_DIR / "build" / "drafter-work"
+# Checkpoints live outside the repository (a clean clone must not carry them), in the user's
+# cache folder or where AFTERSALES_WORK_DIR points, so that a long run resumes after a restart.
+TRAINING_WORK_ROOT = Path(os.environ.get("AFTERSALES_WORK_DIR") or platformdirs.user_cache_dir("aftersales-assist"))
+DEFAULT_WORK_DIR = TRAINING_WORK_ROOT / "tagger-work"
+DRAFTER_WORK_DIR = TRAINING_WORK_ROOT / "drafter-work"
 TAGGER_HELP = "default: $AFTERSALES_TAGGER_MODEL, else models/tagger"
 DRAFTER_HELP = "default: $AFTERSALES_DRAFTER_MODEL, else models/drafter"
 
@@ -106,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     adopt.add_argument("--name", default=None)
     adopt.add_argument("--prompt-format", choices=("chat", "aftersales-v1"), default="chat")
 
+    corpus_command.add_parser(sub)
+
     db = sub.add_parser("db", help="database maintenance")
     _common(db)
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -149,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_train.add_argument("--reuse-pretrained", action="store_true", help="skip pretraining if --work has it")
     tagger_train.add_argument("--feedback", action="store_true", help="fold in agents' tag corrections from --db")
     tagger_train.add_argument("--pretrain-steps", type=int, default=None)
+    tagger_train.add_argument("--pretrain-only", action="store_true", help="stop after the (resumable) pretraining")
     tagger_train.add_argument("--epochs", type=int, default=None)
     tagger_train.add_argument("--toy", action="store_true", help="tiny model, few steps: a smoke test of the pipeline")
 
@@ -422,6 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench": _run_bench,
         "train": _run_train,
         "eval": _run_eval,
+        "corpus": corpus_command.run,
         **accounts.HANDLERS,
     }
     try:

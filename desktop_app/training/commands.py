@@ -43,6 +43,12 @@ def run_train_tagger(args: argparse.Namespace) -> int:
         recipe.pretrain = replace(recipe.pretrain, steps=args.pretrain_steps)
     if args.epochs is not None:
         settings = replace(settings, epochs=args.epochs)
+    if getattr(args, "pretrain_only", False):
+        from desktop_app.training.tagger.pipeline import stage_pretrain
+
+        _tokenizer, encoder = stage_pretrain(data, args.work, recipe, reuse=True)
+        print(json.dumps({"pretrained": str(encoder)}))
+        return 0
     feedback = []
     if args.feedback:
         from desktop_app.store.database import Database
