@@ -159,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_train.add_argument("--feedback", action="store_true", help="fold in agents' tag corrections from --db")
     tagger_train.add_argument("--pretrain-steps", type=int, default=None)
     tagger_train.add_argument("--pretrain-only", action="store_true", help="stop after the (resumable) pretraining")
+    tagger_train.add_argument(
+        "--corpus", type=Path, default=None, metavar="DIR", help="authored corpus folder (default: resources/corpus)"
+    )
     tagger_train.add_argument("--epochs", type=int, default=None)
     tagger_train.add_argument("--toy", action="store_true", help="tiny model, few steps: a smoke test of the pipeline")
 

@@ -37,7 +37,9 @@ def run_train_tagger(args: argparse.Namespace) -> int:
     recipe = TaggerRecipe()
     settings = FinetuneSettings()
     if args.toy:  # a minutes-long smoke run of the whole pipeline (tests, CI)
-        recipe = TaggerRecipe(size=TOY_SIZE, vocab_size=2000, pretrain=PretrainSettings(steps=5, batch_tokens=1024))
+        recipe = TaggerRecipe(
+            size=TOY_SIZE, vocab_size=2000, pretrain=PretrainSettings(steps=5, batch_tokens=1024), seeds=(13,)
+        )
         settings = FinetuneSettings(epochs=1, reviews_per_epoch=300, ticket_repeats=1, batch_tokens=1024)
     if args.pretrain_steps is not None:
         recipe.pretrain = replace(recipe.pretrain, steps=args.pretrain_steps)
@@ -69,6 +71,7 @@ def run_train_tagger(args: argparse.Namespace) -> int:
         reuse_pretrained=args.reuse_pretrained,
         feedback=feedback,
         report_dir=args.report_dir,
+        corpus_dir=getattr(args, "corpus", None),
     )
     summary = json.loads((result.folder / "manifest.json").read_text("utf-8"))["metrics"]
     print(

@@ -128,3 +128,54 @@ def write_toy_corpora(root: Path, seed: int = 3) -> Path:
 @pytest.fixture(scope="session")
 def toy_corpora(tmp_path_factory) -> Path:
     return write_toy_corpora(tmp_path_factory.mktemp("corpora"))
+
+
+TOY_CORPUS_LINES = {
+    "logistics": ("快递怎么还没到，都等了一个星期了", "请问我的包裹到哪里了", "快递小哥送得真快，谢谢"),
+    "return_refund": ("这破衣服质量太差我要退货", "七天无理由退货怎么申请", "退货流程很顺利，想再问下运费"),
+    "exchange": ("尺码不对，烦死了，赶紧给我换", "能换一个大一号的吗", "客服很耐心，我想换个颜色"),
+    "refund_compensation": ("退款到现在还没到账，太过分了", "退款一般几天到账", "价保很方便，差价什么时候退"),
+    "repair_warranty": ("刚买就坏了，气死人", "空调不制冷了怎么报修", "师傅修得很好，想问保修多久"),
+    "order_change": ("地址填错了怎么都改不了，急死了", "能帮我改一下收货地址吗", "谢谢你们，想取消一个订单"),
+    "invoice": ("发票催了三次还不开，什么态度", "怎么开电子发票", "开票很快，想换一下抬头"),
+    "product_inquiry": ("说明书写得一塌糊涂，根本看不懂", "这款手机支持快充吗", "东西很好用，想问另一款的尺寸"),
+    "account_payment": ("扣了两次钱，你们是骗子吗", "优惠券怎么用不了", "会员很划算，积分怎么兑换"),
+    "complaint": ("我要投诉你们的客服，态度恶劣", "我要投诉，请主管联系我", "客服人很好，但我要投诉快递员"),
+    "other": ("人呢？？？", "你好，在吗", "谢谢你们，服务太好了"),
+}
+
+
+def write_toy_corpus(folder: Path, copies: int = 12) -> Path:
+    """An authored-corpus folder in the real format, big enough that every split has tickets."""
+    import json as _json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    number = 0
+    for intent, texts in TOY_CORPUS_LINES.items():
+        for sentiment, text in zip(("negative", "neutral", "positive"), texts, strict=True):
+            for copy in range(copies):
+                number += 1
+                evidence = [text[:4]] if sentiment == "negative" or intent == "complaint" else []
+                lines.append(
+                    _json.dumps(
+                        {
+                            "id": f"TOY-{number:04d}",
+                            "turns": [{"role": "customer", "text": f"{text}（{copy}号单）"}],
+                            "style": ("taobao", "jd", "elderly")[copy % 3],
+                            "intent": intent,
+                            "sentiment": sentiment,
+                            "evidence": evidence,
+                            "kb": [],
+                            "reply": "您好，这边已经为您记录了问题，核实后24小时内会给您回复，请您留意消息，谢谢您的耐心。",
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+    (folder / "toy.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def toy_corpus(tmp_path_factory) -> Path:
+    return write_toy_corpus(tmp_path_factory.mktemp("corpus"))

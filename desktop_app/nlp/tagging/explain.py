@@ -1,12 +1,14 @@
 """Why a ticket was flagged, in the customer's own words: occlusion over jieba words.
 
-For a flagged ticket the cleaned text is cut into words (jieba; the cleaning's
-placeholders such as ``[PHONE]`` stay whole and are never candidates), and the model
+For a flagged ticket the cleaned text is cut into words (jieba with parts of speech; the
+cleaning's placeholders such as ``[PHONE]`` stay whole and are never candidates; only
+content words are: no particles, pronouns or adverbs such as 都, 了, 谁, 到底), and the model
 runs once more on a batch holding the text with each word removed (all occurrences, at
 most ``MAX_WORDS`` distinct words). The words whose removal lowers the flagging
 probability most (p(negative), or p(complaint) when the intent flagged it) are the
-trigger words: ``触发词：「投诉」「差评」``. One extra batched run per flagged ticket, and only
-for flagged ones, so tagging stays cheap.
+trigger words: ``触发词：「投诉」「差评」``. This costs one extra batched run, so it is computed
+only when someone looks (an opened flagged ticket, the desk's visible rows,
+``classify --explain``), never inside batch tagging.
 """
 
 from __future__ import annotations
@@ -52,27 +54,67 @@ def _segmenter() -> Any:
     return _jieba
 
 
+_pos: Any = None
+
+
+def _tagger_pos() -> Any:
+    """jieba's part-of-speech tagger over the shared segmenter (built once, on first use)."""
+    global _pos
+    with _jieba_lock:
+        if _pos is None:
+            import jieba.posseg
+
+            _pos = jieba.posseg.POSTokenizer(None)
+    return _pos
+
+
+# Parts of speech that carry content: nouns, verbs, adjectives, idioms and set phrases, English.
+# Adverbs (都, 到底, 还), pronouns (谁, 你们), particles (了, 的), prepositions, conjunctions,
+# modal particles, numerals and measure words never explain a flag to a supervisor.
+_CONTENT_POS = ("n", "v", "a", "i", "l", "t", "eng", "z")
+FUNCTION_WORDS = frozenset(
+    "都 了 的 地 得 着 过 谁 到底 究竟 就 还 也 又 再 才 吗 呢 吧 啊 呀 哦 嘛 么 我 你 您 他 她 它 我们 你们 他们 "
+    "这 那 这个 那个 什么 怎么 怎么样 为什么 是 有 在 和 跟 与 把 被 给 让 就是 一个 一下 已经 还是 不是 没有 没".split()
+)
+
+
 def words(cleaned: str) -> list[str]:
     """The pieces of ``cleaned`` in order (joined they give it back): placeholders whole, the rest jieba words."""
-    pieces: list[str] = []
-    segmenter = None
+    return [word for word, _flag in tagged_words(cleaned)]
+
+
+def tagged_words(cleaned: str) -> list[tuple[str, str]]:
+    """(piece, part of speech) in order; placeholders get the tag ``ph``."""
+    pieces: list[tuple[str, str]] = []
     for part in _PLACEHOLDER.split(cleaned):
         if not part:
             continue
         if part in PLACEHOLDER_TOKENS:
-            pieces.append(part)
+            pieces.append((part, "ph"))
             continue
-        segmenter = segmenter or _segmenter()
-        pieces.extend(segmenter.lcut(part, HMM=True))
+        _segmenter()
+        pieces.extend((pair.word, pair.flag) for pair in _tagger_pos().lcut(part, HMM=True))
     return pieces
 
 
-def candidates(pieces: list[str], limit: int = MAX_WORDS) -> list[str]:
+def is_content_word(word: str, flag: str) -> bool:
+    """A word a supervisor reads as a reason: content part of speech, not a function word."""
+    return (
+        bool(word)
+        and word not in PLACEHOLDER_TOKENS
+        and word not in FUNCTION_WORDS
+        and bool(_CONTENT.search(word))
+        and flag.startswith(_CONTENT_POS)
+    )
+
+
+def candidates(pieces: list[str] | list[tuple[str, str]], limit: int = MAX_WORDS) -> list[str]:
     """Distinct content words in order of appearance, at most ``limit``."""
     seen: dict[str, None] = {}
     for piece in pieces:
-        word = piece.strip()
-        if word and word not in PLACEHOLDER_TOKENS and _CONTENT.search(word) and word not in seen:
+        word, flag = (piece, "n") if isinstance(piece, str) else piece
+        word = word.strip()
+        if is_content_word(word, flag) and word not in seen:
             seen[word] = None
             if len(seen) == limit:
                 break
@@ -90,8 +132,9 @@ def occlusion(
     if not targets:
         return []
     cleaned = clean_text(text)
-    pieces = words(cleaned)
-    chosen = candidates(pieces)
+    tagged = tagged_words(cleaned)
+    pieces = [word for word, _flag in tagged]
+    chosen = candidates(tagged)
     if not chosen:
         return []
     variants = [cleaned] + ["".join(p for p in pieces if p.strip() != word) for word in chosen]

@@ -79,6 +79,20 @@ def _label_list(manifest: dict[str, Any], task: str, where: Path) -> tuple[str, 
     return tuple(labels)
 
 
+def _temperatures(manifest: dict[str, Any], where: Path) -> tuple[float, float]:
+    """The manifest's ``calibration`` temperatures (1.0 when absent: an uncalibrated model)."""
+    calibration = manifest.get("calibration") or {}
+    if not isinstance(calibration, dict):
+        raise ModelFolderError(f"{where / 'manifest.json'}: calibration must be an object")
+    values = []
+    for key in ("intent_temperature", "sentiment_temperature"):
+        value = calibration.get(key, 1.0)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0.05 <= value <= 20:
+            raise ModelFolderError(f"{where / 'manifest.json'}: calibration.{key} must be a number in [0.05, 20]")
+        values.append(float(value))
+    return values[0], values[1]
+
+
 class TicketTagger:
     """Intent and sentiment of ticket texts; ``load`` verifies the folder first.
 
@@ -105,6 +119,7 @@ class TicketTagger:
         if NEGATIVE not in self.sentiment_labels:
             raise ModelFolderError(f"{folder.path / 'manifest.json'}: labels.sentiment lacks {NEGATIVE!r}")
         self.max_length = int(manifest.get("max_length", DEFAULT_MAX_LENGTH))
+        self.intent_temperature, self.sentiment_temperature = _temperatures(manifest, folder.path)
         self.negative_index = self.sentiment_labels.index(NEGATIVE)
         self._input_names = [i.name for i in session.get_inputs()]
         self._check_outputs()
@@ -209,8 +224,9 @@ class TicketTagger:
         for start in range(0, n, batch_size):
             chosen = order[start : start + batch_size]
             intent_logits, sentiment_logits = self._run([ids[i] for i in chosen])
-            intents[chosen] = softmax(intent_logits.astype(np.float64))
-            sentiments[chosen] = softmax(sentiment_logits.astype(np.float64))
+            # Temperature scaling (fitted on dev at training time) makes the scores calibrated.
+            intents[chosen] = softmax(intent_logits.astype(np.float64) / self.intent_temperature)
+            sentiments[chosen] = softmax(sentiment_logits.astype(np.float64) / self.sentiment_temperature)
         return intents, sentiments
 
     def _run(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -226,8 +242,12 @@ class TicketTagger:
         intent_logits, sentiment_logits = self.session.run([INTENT_OUTPUT, SENTIMENT_OUTPUT], feeds)
         return np.asarray(intent_logits), np.asarray(sentiment_logits)
 
-    def tag(self, texts: Sequence[str], batch_size: int = 32, explain: bool = True) -> list[TagResult]:
-        """Tag every text; flagged tickets get their reasons (and, with ``explain``, trigger words)."""
+    def tag(self, texts: Sequence[str], batch_size: int = 32, explain: bool = False) -> list[TagResult]:
+        """Tag every text; flagged tickets get their reasons (and, with ``explain``, trigger words).
+
+        Trigger words cost an extra run per flagged ticket, so batch tagging leaves them out;
+        they are computed when someone looks (``explain_flag``, ``classify --explain``).
+        """
         intents, sentiments = self.probabilities(texts, batch_size)
         results = []
         for position, text in enumerate(texts):

@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from desktop_app.nlp.text import clean_text
 from desktop_app.training.common.corpora import SENTIMENTS, Example, ReviewSplits, Ticket
+from desktop_app.training.common.corpus import CorpusTicket
+from desktop_app.training.tagger.calibration import expected_calibration_error, flag_outcome
 from desktop_app.training.tagger.train import INTENT_LABELS
 from desktop_app.training.tagger.metrics import (
     binary_accuracy,
@@ -34,15 +36,57 @@ class EvalSets:
     test: list[Ticket]
     shopping_heldout: list[Example]
     eprstmt_test: list[Example]
+    corpus_dev: list[CorpusTicket] = field(default_factory=list)
+    corpus_test: list[CorpusTicket] = field(default_factory=list)
 
 
-def eval_sets(tickets: Sequence[Ticket], reviews: ReviewSplits) -> EvalSets:
+def eval_sets(
+    tickets: Sequence[Ticket], reviews: ReviewSplits, corpus: Sequence[CorpusTicket] = ()
+) -> EvalSets:
     return EvalSets(
         [t for t in tickets if t.split == "dev"],
         [t for t in tickets if t.split == "test"],
         reviews.shopping_heldout,
         reviews.eprstmt_test,
+        [t for t in corpus if t.split == "dev"],
+        [t for t in corpus if t.split == "test"],
     )
+
+
+def corpus_texts(tickets: Sequence[CorpusTicket]) -> list[str]:
+    return [clean_text(t.customer_text) for t in tickets]
+
+
+def flag_gold(tickets: Sequence[CorpusTicket]) -> list[bool]:
+    """What the flag should catch: negative tickets and complaints."""
+    return [t.sentiment == "negative" or t.intent == "complaint" for t in tickets]
+
+
+def evaluate_corpus(predict: Predictor, tickets: Sequence[CorpusTicket], threshold: float) -> dict:
+    """Intent, sentiment, flag, calibration error and accuracy by style on corpus tickets."""
+    intent_p, sentiment_p = predict(corpus_texts(tickets))
+    intents = [INTENT_LABELS[i] for i in intent_p.argmax(1)]
+    sentiments = [SENTIMENTS[i] for i in sentiment_p.argmax(1)]
+    by_style: dict[str, dict] = {}
+    for style in sorted({t.style for t in tickets}):
+        rows = [i for i, t in enumerate(tickets) if t.style == style]
+        by_style[style] = {
+            "n": len(rows),
+            "intent_accuracy": round(sum(intents[i] == tickets[i].intent for i in rows) / len(rows), 4),
+            "sentiment_accuracy": round(sum(sentiments[i] == tickets[i].sentiment for i in rows) / len(rows), 4),
+        }
+    return {
+        "intent": classification_report([t.intent for t in tickets], intents, INTENT_LABELS),
+        "sentiment": classification_report([t.sentiment for t in tickets], sentiments, SENTIMENTS),
+        "flag": flag_outcome(
+            sentiment_p[:, NEG], [i == "complaint" for i in intents], flag_gold(tickets), threshold
+        ),
+        "calibration_error": {
+            "intent_ece": expected_calibration_error(intent_p, [INTENT_LABELS.index(t.intent) for t in tickets]),
+            "sentiment_ece": expected_calibration_error(sentiment_p, [SENTIMENTS.index(t.sentiment) for t in tickets]),
+        },
+        "by_style": by_style,
+    }
 
 
 MAX_FLAGGED_SHARE = 0.5  # a flag on most tickets tells a supervisor nothing
@@ -108,6 +152,8 @@ def evaluate(predict: Predictor, sets: EvalSets, threshold: float) -> dict:
     for name, examples in (("online_shopping_heldout", sets.shopping_heldout), ("eprstmt_test", sets.eprstmt_test)):
         _, probs = predict([e.text for e in examples])
         report[name] = binary_accuracy([e.sentiment == "positive" for e in examples], probs[:, POS], probs[:, NEG])
+    if sets.corpus_test:
+        report["corpus_test"] = evaluate_corpus(predict, sets.corpus_test, threshold)
     return report
 
 
@@ -168,6 +214,16 @@ def render_markdown(report: dict) -> str:
     row("sentiment macro-F1 (tickets test)", lambda r: r["tickets_test"]["sentiment"]["macro_f1"])
     row("binary sentiment, online_shopping held-out", lambda r: r["online_shopping_heldout"]["accuracy"])
     row("binary sentiment, EPRSTMT test_public", lambda r: r["eprstmt_test"]["accuracy"])
+    if all("corpus_test" in report[s] for s in systems):
+        row("intent macro-F1 (corpus test)", lambda r: r["corpus_test"]["intent"]["macro_f1"])
+        row("sentiment macro-F1 (corpus test)", lambda r: r["corpus_test"]["sentiment"]["macro_f1"])
+        row("intent accuracy (corpus test)", lambda r: r["corpus_test"]["intent"]["accuracy"])
+        row("sentiment accuracy (corpus test)", lambda r: r["corpus_test"]["sentiment"]["accuracy"])
+        row("flag recall, negative or complaint (corpus test)", lambda r: r["corpus_test"]["flag"]["recall"])
+        row("flag precision (corpus test)", lambda r: r["corpus_test"]["flag"]["precision"])
+        row("flagged share / true share (corpus test)",
+            lambda r: f'{r["corpus_test"]["flag"]["flagged_share"]} / {r["corpus_test"]["flag"]["true_share"]}')
+        row("sentiment ECE (corpus test)", lambda r: r["corpus_test"]["calibration_error"]["sentiment_ece"])
     row("flag threshold (chosen on dev)", lambda r: r["tickets_test"]["flag"]["threshold"])
     row("negative recall at threshold", lambda r: r["tickets_test"]["flag"]["negative_recall"])
     row("negative precision at threshold", lambda r: r["tickets_test"]["flag"]["negative_precision"])
@@ -182,6 +238,16 @@ def render_markdown(report: dict) -> str:
                 )
             lines += ["", "Confusion (rows gold, columns predicted): " + ", ".join(section["labels"]), ""]
             lines += ["    " + " ".join(f"{v:4d}" for v in row_values) for row_values in section["confusion"]]
+    if "corpus_test" in report.get("model", {}):
+        lines += ["", "## Accuracy by style (corpus test, model)", "", "| style | n | intent | sentiment |", "|---|---|---|---|"]
+        for style, values in report["model"]["corpus_test"]["by_style"].items():
+            lines.append(f"| {style} | {values['n']} | {values['intent_accuracy']} | {values['sentiment_accuracy']} |")
+    for key, title in (("calibration", "Calibration (temperature scaling on corpus dev)"),
+                       ("flag_choice", "Flag threshold choice (corpus dev)"),
+                       ("seeds", "Fine-tuning seeds (dev and test)"),
+                       ("triggers", "Trigger words against the corpus evidence spans (test)")):
+        if key in report:
+            lines += ["", f"## {title}", "", "```", json.dumps(report[key], ensure_ascii=False, indent=1), "```"]
     if "parity" in report:
         lines += ["", "## int8 ONNX vs torch agreement", ""]
         for key, value in report["parity"].items():

@@ -4,7 +4,7 @@ import torch
 
 from desktop_app.training.tagger.train import IGNORE, class_weights
 from desktop_app.training.tagger.metrics import binary_accuracy, flag_metrics, flag_threshold_for_recall
-from desktop_app.training.tagger.pretrain import mask_tokens
+from desktop_app.training.tagger.pretrain import PretrainSettings, mask_rate, mask_whole_words
 
 
 def test_threshold_reaches_the_recall_target_and_no_more():
@@ -28,15 +28,27 @@ def test_binary_accuracy_compares_positive_with_negative_only():
     assert result == {"n": 3, "accuracy": round(2 / 3, 4)}
 
 
-def test_masking_never_touches_special_tokens():
+def test_masking_takes_whole_words_and_never_special_tokens():
     generator = torch.Generator().manual_seed(0)
     ids = torch.tensor([[2, 10, 11, 12, 13, 3, 0, 0]] * 64)
-    special = torch.isin(ids, torch.tensor([0, 2, 3]))
-    corrupted, targets = mask_tokens(ids, special, mask_id=4, vocab_size=50, p=0.5, gen=generator)
+    # tokens 10+11 form one word, 12+13 another; -1 marks [CLS]/[SEP]/[PAD]
+    words = torch.tensor([[-1, 0, 0, 1, 1, -1, -1, -1]] * 64) + torch.arange(64).unsqueeze(1) * 2 * (
+        torch.tensor([[0, 1, 1, 1, 1, 0, 0, 0]])
+    )
+    corrupted, targets = mask_whole_words(ids, words, mask_id=4, vocab_size=50, p=0.5, gen=generator)
+    special = words < 0
     assert not targets[special].any()
     assert torch.equal(corrupted[special], ids[special])
-    assert 0.35 < targets[~special].float().mean() < 0.65
+    assert torch.equal(targets[:, 1], targets[:, 2]) and torch.equal(targets[:, 3], targets[:, 4])
+    assert 0.3 < targets[~special].float().mean() < 0.7
     assert (corrupted[targets] == 4).float().mean() > 0.6  # mostly [MASK], as BERT does
+
+
+def test_mask_rate_decays_from_30_to_15_percent():
+    settings = PretrainSettings()
+    assert mask_rate(settings, 0, 100) == 0.30
+    assert abs(mask_rate(settings, 100, 100) - 0.15) < 1e-9
+    assert 0.15 < mask_rate(settings, 50, 100) < 0.30
 
 
 def test_rare_classes_weigh_more():

@@ -12,10 +12,14 @@ from desktop_app.training.tagger.pipeline import TaggerRecipe, train_tagger
 from desktop_app.training.tagger.pretrain import PretrainSettings
 
 
-def test_toy_pipeline_produces_a_loadable_verified_model(toy_corpora, tmp_path):
-    recipe = TaggerRecipe(size=TOY_SIZE, vocab_size=500, pretrain=PretrainSettings(steps=3, batch_tokens=512))
+def test_toy_pipeline_produces_a_loadable_verified_model(toy_corpora, toy_corpus, tmp_path):
+    recipe = TaggerRecipe(
+        size=TOY_SIZE, vocab_size=500, pretrain=PretrainSettings(steps=3, batch_tokens=512), seeds=(13, 14)
+    )
     settings = FinetuneSettings(epochs=2, reviews_per_epoch=100, ticket_repeats=1, batch_tokens=512)
-    result = train_tagger(toy_corpora, tmp_path / "tagger", tmp_path / "work", recipe, settings)
+    result = train_tagger(
+        toy_corpora, tmp_path / "tagger", tmp_path / "work", recipe, settings, corpus_dir=toy_corpus
+    )
 
     manifest = json.loads((result.folder / "manifest.json").read_text("utf-8"))
     assert set(manifest["files"]) == {"model.onnx", "tokenizer.json", "README.md"}
@@ -38,3 +42,13 @@ def test_toy_pipeline_produces_a_loadable_verified_model(toy_corpora, tmp_path):
     assert json.loads(json_report.read_text("utf-8"))["model"]["tickets_test"]["intent"]["n"] == 22
     assert "TF-IDF" in (result.folder / "README.md").read_text("utf-8")
     assert "| intent macro-F1 (tickets test) |" in markdown.read_text("utf-8")
+    # the authored corpus: its test split is reported, its dev split calibrates and sets the flag
+    assert [run["seed"] for run in result.report["seeds"]["runs"]] == [13, 14]
+    assert set(manifest["calibration"]) == {"intent_temperature", "sentiment_temperature"}
+    corpus_test = result.report["model"]["corpus_test"]
+    assert corpus_test["intent"]["n"] == sum(v["n"] for v in corpus_test["by_style"].values()) > 0
+    assert set(corpus_test["by_style"]) <= {"taobao", "jd", "elderly"}
+    assert 0.0 <= corpus_test["flag"]["flagged_share"] <= 1.0
+    assert result.report["flag_choice"]["rule"]
+    assert "precision" in result.report["triggers"]
+    assert "intent macro-F1 (corpus test)" in markdown.read_text("utf-8")
