@@ -55,6 +55,12 @@ def default_drafter_dir() -> Path:
     return Path(override) if override else MODELS_DIR / "drafter"
 
 
+def default_ranker_dir() -> Path:
+    """The knowledge-base ranker: ``$AFTERSALES_RANKER_MODEL``, else ``models/retriever``."""
+    override = os.environ.get("AFTERSALES_RANKER_MODEL")
+    return Path(override) if override else MODELS_DIR / "retriever"
+
+
 def default_kb_dir() -> Path:
     """The knowledge base the drafts draw on: ``$AFTERSALES_KB_DIR``, else ``resources/kb``."""
     override = os.environ.get(KB_ENV_VAR)

@@ -355,32 +355,32 @@ def _run_classify(args: argparse.Namespace) -> int:
 
 
 def _run_draft(args: argparse.Namespace) -> int:
-    from desktop_app.cli.commands.draft import compose, draft_jsonl, parse_request, with_knowledge
-    from desktop_app.config import default_drafter_dir, default_kb_dir
+    from desktop_app.cli.commands.draft import draft_jsonl, draft_one, outcome_json, parse_request
+    from desktop_app.config import default_drafter_dir, default_kb_dir, default_ranker_dir
     from desktop_app.nlp.drafting.drafter import ReplyDrafter
     from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase, KnowledgeBaseError
+    from desktop_app.nlp.drafting.retrieval import Retriever, load_ranker
     from desktop_app.nlp.model_folder import ModelFolderError
 
     try:
         drafter = ReplyDrafter.load(args.model or default_drafter_dir(), threads=args.threads)
         kb = None if args.no_kb else KnowledgeBase.load(args.kb or default_kb_dir())
+        retriever = None if kb is None else Retriever(kb, load_ranker(default_ranker_dir()))
     except (ModelFolderError, KnowledgeBaseError) as exc:
         raise CliError(str(exc)) from exc
+    if kb is not None:
+        for problem in kb.problems:
+            print(f"aftersales: warning: knowledge base entry skipped: {problem}", file=sys.stderr)
     if args.text is not None:
         _id, request = parse_request(1, json.dumps({"id": 1, "text": args.text}, ensure_ascii=False))
-        request, kb_ids, policy = with_knowledge(request, kb)
-        result = drafter.stream(request, on_token=lambda piece: print(piece, end="", file=sys.stderr, flush=True))
-        result = compose(request, result, policy)
-        print(file=sys.stderr)
-        print(
-            json.dumps(
-                {"draft": result.text, "tokens": result.tokens, "ms": round(result.ms, 1), "kb": kb_ids},
-                ensure_ascii=False,
-            )
+        outcome = draft_one(
+            request, drafter, retriever, on_token=lambda piece: print(piece, end="", file=sys.stderr, flush=True)
         )
+        print(file=sys.stderr)
+        print(json.dumps(outcome_json(outcome), ensure_ascii=False))
         return 0
     with _jsonl_input(args.jsonl) as source:
-        written = draft_jsonl(source, sys.stdout, drafter, kb)
+        written = draft_jsonl(source, sys.stdout, drafter, retriever)
     print(f"drafted {written} replies with {drafter.name}", file=sys.stderr)
     return 0
 

@@ -77,3 +77,30 @@ def clean_text(text: str) -> str:
     text = _REPEATS.sub(lambda m: m.group(1) * 4, text)
     text = _SPACES.sub(" ", text)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+_MASKED_PHONE = re.compile(r"1[3-9]\d\*{4}\d{4}")
+_TRACKING = re.compile(r"(?<![A-Za-z])(?:SF|YT|JT|ZTO|YD|STO|EMS|JDV|JD|YUNDA)\d{8,}(?![0-9A-Za-z])", re.IGNORECASE)
+
+
+def clean_keep_numbers(text: str) -> str:
+    """Like :func:`clean_text` for the drafter's prompt, but short numbers stay as they are.
+
+    The drafter may only write digit strings that occur in its prompt (the ticket's
+    「等了3天」, the policy's 「48小时」), so they must reach it; order, tracking and phone
+    numbers become placeholders that are filled from the ticket's own fields, never generated.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _CORPUS_EMOJI.sub("", text)
+    text = _CORPUS_IDS.sub(ORDER, text)
+    text = _CORPUS_TAG.sub(lambda m: _CORPUS_PLACEHOLDERS[m.group(1)], text)
+    text = _URL.sub(LINK, text)
+    text = _EMAIL.sub(EMAIL, text)
+    text = _MASKED_PHONE.sub(PHONE, text)
+    text = _PHONE.sub(PHONE, text)
+    text = _TRACKING.sub(ORDER, text)
+    text = _LONG_NUMBER.sub(ORDER, text)
+    text = _EMOJI_CHARS.sub("", text)
+    text = _REPEATS.sub(lambda m: m.group(1) * 4, text)
+    text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())

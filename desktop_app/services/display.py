@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from desktop_app.nlp.privacy import ORDER_ID, find_entities
+from desktop_app.nlp.privacy import mask_keep_orders
 from desktop_app.domain.records import MessageRecord, QueuePage, QueueRow, TicketDetail
 
 __all__ = ["QUEUE_PREVIEW_CHARS", "mask_for_display", "masked_detail", "masked_page", "masked_row"]
@@ -30,14 +30,7 @@ _CUT_TOKEN = re.compile(r"[0-9A-Za-z@._+\- ]+$")
 
 def mask_for_display(text: str) -> str:
     """``text`` with personal data masked and order numbers left as they are."""
-    parts, pos = [], 0
-    for entity in find_entities(text):
-        if entity.type == ORDER_ID:
-            continue
-        parts += [text[pos : entity.start], entity.replacement]
-        pos = entity.end
-    parts.append(text[pos:])
-    return "".join(parts)
+    return mask_keep_orders(text)
 
 
 def masked_detail(ticket: TicketDetail) -> TicketDetail:

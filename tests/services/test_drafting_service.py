@@ -10,7 +10,9 @@ from sqlalchemy import select
 from desktop_app.config import RESOURCES_DIR
 from desktop_app.nlp.drafting.drafter import ReplyDrafter
 from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
-from desktop_app.services.drafting import DraftingService, request_for
+from desktop_app.nlp.drafting.pipeline import plan_draft
+from desktop_app.nlp.drafting.retrieval import Retriever
+from desktop_app.services.drafting import DraftingService, view_of
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.database import Database
@@ -39,7 +41,7 @@ def test_request_carries_turns_tags_order_facts_and_the_matching_policy(
     ticket_id = add_tickets([_ticket(make_ticket)])["T-00001"]
     set_columns(ticket_id, intent="return_refund", sentiment="negative")
     with db.session() as session:
-        planned = request_for(TicketRepository(session).detail(ticket_id), KB)
+        planned = plan_draft(view_of(TicketRepository(session).detail(ticket_id)), Retriever(KB))
     request = planned.request
     assert [t.role for t in request.history] == ["customer", "agent", "customer"]
     assert (request.intent, request.sentiment, request.order_id, request.customer) == (
@@ -48,8 +50,9 @@ def test_request_carries_turns_tags_order_facts_and_the_matching_policy(
         "JD9988776655",
         "王女士",
     )
-    assert planned.kb_entries[0].id == "refund_timeline"
-    assert request.kb_texts == (planned.kb_entries[0].text,)
+    assert "refund_timeline" in request.kb_ids
+    assert request.kb_texts == tuple(e.text for e in planned.kb_entries)
+    assert set(request.banned_phrases) >= set(planned.kb_entries[0].never_promise)
 
 
 def test_generate_stores_an_untouched_draft_but_never_overwrites_the_agents_text(

@@ -33,7 +33,7 @@ class GatedDrafter:
     def name(self) -> str:
         return self.real.name
 
-    def stream(self, request, cancel=None, max_new_tokens=None, on_token=None):  # type: ignore[no-untyped-def]
+    def stream(self, request, cancel=None, max_new_tokens=None, on_token=None, seed=None):  # type: ignore[no-untyped-def]
         self.requests.append(request.request_id)
         count = 0
 
@@ -66,7 +66,7 @@ def _window(qtbot, demo_db, monkeypatch, drafter, kb, prefetch: bool = False):  
     from desktop_app.ui.workstation.main_window import MainWindow
 
     monkeypatch.setattr(
-        main_window_module, "load_drafting", lambda db, folder, kb_folder: DraftingService(db, drafter, kb)
+        main_window_module, "load_drafting", lambda db, folder, kb_folder, **_: DraftingService(db, drafter, kb)
     )
     if not prefetch:
         monkeypatch.setattr(DraftController, "prefetch", lambda self, ids, agent: None)

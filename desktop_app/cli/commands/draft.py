@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any, TextIO
 
 from desktop_app.cli.commands.classify import BadLine
 from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS
-from desktop_app.nlp.drafting.fill import with_policy
+from desktop_app.nlp.drafting.pipeline import DraftOutcome, Drafter, TicketView, draft_ticket, plan_draft
 from desktop_app.nlp.drafting.prompt import DraftRequest, Turn
-from desktop_app.nlp.drafting.drafter import DraftResult, ReplyDrafter
-from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase, policy_text
+from desktop_app.nlp.drafting.retrieval import Retriever
 
 ROLES = ("customer", "agent")
 
@@ -66,22 +64,30 @@ def parse_request(number: int, line: str) -> tuple[object, DraftRequest]:
     return record["id"], request
 
 
-def with_knowledge(request: DraftRequest, kb: KnowledgeBase | None) -> tuple[DraftRequest, list[str], str | None]:
-    """Add the best knowledge-base entry to the request, as the app does for a ticket; also
-    return its text as the policy to append when it matches well."""
-    if kb is None:
-        return request, [], None
-    customer_words = "\n".join(t.text for t in request.turns() if t.role == "customer")[-200:]
-    hits = kb.search(customer_words, limit=1, intent=request.intent)
-    if not hits:
-        return request, [], None
-    return replace(request, kb_texts=(hits[0].entry.text,)), [hits[0].entry.id], policy_text(hits)
+def view_of(request: DraftRequest) -> TicketView:
+    return TicketView(
+        turns=tuple(request.turns()),
+        intent=request.intent,
+        sentiment=request.sentiment,
+        order_id=request.order_id,
+        customer=request.customer,
+        request_id=request.request_id,
+    )
 
 
-def compose(request: DraftRequest, result: DraftResult, policy: str | None) -> DraftResult:
-    """The draft as the app shows it: the policy text after the model's words when it matches."""
-    last = next((t.text for t in reversed(request.turns()) if t.role == "customer"), "")
-    return replace(result, text=with_policy(result.text, policy, last))
+def draft_one(
+    request: DraftRequest, drafter: Drafter, retriever: Retriever | None, on_token=None  # type: ignore[no-untyped-def]
+) -> DraftOutcome:
+    """One draft through the app's own pipeline: masking, retrieval, generation, promise check."""
+    return draft_ticket(drafter, plan_draft(view_of(request), retriever), on_token=on_token)
+
+
+def outcome_json(outcome: DraftOutcome) -> dict[str, Any]:
+    return {
+        **outcome.result.to_json(),
+        "kb": list(outcome.plan.request.kb_ids),
+        "unsupported": [{"sentence": m.sentence, "terms": list(m.terms)} for m in outcome.marks],
+    }
 
 
 def _requests(source: TextIO) -> Iterator[tuple[object, DraftRequest]]:
@@ -90,12 +96,10 @@ def _requests(source: TextIO) -> Iterator[tuple[object, DraftRequest]]:
             yield parse_request(number, line)
 
 
-def draft_jsonl(source: TextIO, out: TextIO, drafter: ReplyDrafter, kb: KnowledgeBase | None) -> int:
+def draft_jsonl(source: TextIO, out: TextIO, drafter: Drafter, retriever: Retriever | None) -> int:
     written = 0
     for request_id, request in _requests(source):
-        request, kb_ids, policy = with_knowledge(request, kb)
-        result = compose(request, drafter.draft(request), policy)
-        line = {"id": request_id, **result.to_json(), "kb": kb_ids}
+        line = {"id": request_id, **outcome_json(draft_one(request, drafter, retriever))}
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
         out.flush()
         written += 1

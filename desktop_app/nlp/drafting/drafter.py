@@ -25,12 +25,16 @@ from typing import Any
 import numpy as np
 
 from desktop_app.nlp.drafting.fill import FILLABLE, UNFILLABLE, address_customer, polish
+from desktop_app.nlp.drafting.guard import DigitGuard, banned_phrase_hit, digit_strings
 from desktop_app.nlp.drafting.prompt import (
     CHAT_FORMAT,
     DEFAULT_FORMAT,
+    PROMPT_FORMATS,
     PROMPT_TOKENS,
+    V2_FORMAT,
     DraftRequest,
     build_default_prompt,
+    build_v2_prompt,
     chat_messages,
 )
 from desktop_app.nlp.model_folder import ModelFolder, ModelFolderError, open_model_folder
@@ -79,12 +83,15 @@ class ReplyDrafter:
         if not isinstance(prompt, dict):
             raise ModelFolderError(f"{folder.path}: manifest 'prompt' must be an object")
         self.format = prompt.get("format", DEFAULT_FORMAT)
-        if self.format not in (DEFAULT_FORMAT, CHAT_FORMAT):
+        if self.format not in PROMPT_FORMATS:
             raise ModelFolderError(f"{folder.path}: unknown prompt format {self.format!r}")
         try:
             self.max_new_tokens = int(prompt.get("max_new_tokens", DEFAULT_MAX_NEW_TOKENS))
             self.repetition_penalty = float(prompt.get("repetition_penalty", 1.0))
             self.frequency_penalty = float(prompt.get("frequency_penalty", 0.0))
+            # 重新生成 samples (a new seed each time); the first draft stays greedy.
+            self.temperature = float(prompt.get("temperature", 0.8))
+            self.top_p = float(prompt.get("top_p", 0.9))
         except (TypeError, ValueError) as exc:
             raise ModelFolderError(f"{folder.path}: manifest prompt settings are not numbers: {exc}") from exc
         if self.max_new_tokens < 1:
@@ -94,6 +101,8 @@ class ReplyDrafter:
         self._vocabulary = self._read_vocabulary()
         config = json.loads(folder.file(CONFIG_FILE).read_text("utf-8"))
         self.context_length = int(config.get("model", {}).get("context_length", 512))
+        self.vocab_size = int(config.get("model", {}).get("vocab_size", 0))
+        self._digits = DigitGuard(self._token_texts()) if self.vocab_size else None
         self._lock = threading.Lock()
 
     # -- loading -------------------------------------------------------------------
@@ -122,10 +131,20 @@ class ReplyDrafter:
         ids = list(self.tokenizer.encode(token))
         return int(ids[0]) if len(ids) == 1 else None
 
+    def _token_texts(self) -> list[str]:
+        """Each token's text (for the digit guard and the banned-phrase check)."""
+        texts = []
+        for token_id in range(self.vocab_size):
+            try:
+                texts.append(str(self.tokenizer.decode(np.asarray([token_id], dtype=np.int32))))
+            except Exception:  # an id past the tokenizer's vocabulary (padded embedding rows)
+                texts.append("")
+        return texts
+
     def _read_vocabulary(self) -> _Vocabulary:
         """Ids of the special tokens this model's tokenizer has (a swapped-in model may have none)."""
         vocabulary = _Vocabulary()
-        if self.format != DEFAULT_FORMAT:
+        if self.format == CHAT_FORMAT:
             return vocabulary
         for token in (*PROMPT_TOKENS, *UNFILLABLE):
             token_id = self._token_id(token)
@@ -144,9 +163,33 @@ class ReplyDrafter:
             text = self.tokenizer.apply_chat_template(
                 messages=messages, template_str=self.chat_template or "", add_generation_prompt=True
             )
+        elif self.format == V2_FORMAT:
+            text = build_v2_prompt(request)
         else:
             text = build_default_prompt(request)
         return [int(i) for i in self.tokenizer.encode(text)]
+
+    def prompt_text(self, request: DraftRequest) -> str:
+        """The prompt as text (what the digit guard and the promise check count as support)."""
+        if self.format == V2_FORMAT:
+            return build_v2_prompt(request)
+        if self.format == DEFAULT_FORMAT:
+            return build_default_prompt(request)
+        return json.dumps(chat_messages(request), ensure_ascii=False)
+
+    def _choose(self, logits: np.ndarray, rng: np.random.Generator | None) -> int:
+        """Greedy, or nucleus sampling at the manifest's temperature for a regenerated draft."""
+        if rng is None:
+            return int(np.argmax(logits))
+        scaled = logits.astype(np.float64) / max(self.temperature, 1e-3)
+        scaled -= scaled.max()
+        probs = np.exp(scaled)
+        probs /= probs.sum()
+        order = np.argsort(-probs)
+        cumulative = np.cumsum(probs[order])
+        keep = order[: int(np.searchsorted(cumulative, self.top_p)) + 1]
+        kept = probs[keep] / probs[keep].sum()
+        return int(rng.choice(keep, p=kept))
 
     # -- generating ----------------------------------------------------------------
     def stream(
@@ -156,12 +199,14 @@ class ReplyDrafter:
         max_new_tokens: int | None = None,
         on_token: Callable[[str], None] | None = None,
         min_new_tokens: int = 0,
+        seed: int | None = None,
     ) -> DraftResult:
-        """Generate greedily, calling ``on_token`` with each new piece of the model's text.
+        """Generate (greedily, or sampled with ``seed``), calling ``on_token`` with each new piece.
 
         Requests from several threads run one after another. A set ``cancel`` event stops
         the draft between two tokens; the result then has ``stopped`` set. ``min_new_tokens``
-        holds the end token back (benchmarks compare engines on equal lengths).
+        holds the end token back (benchmarks compare engines on equal lengths). The token is
+        chosen here, after the guards have edited the logits, and forced on the generator.
         """
         import onnxruntime_genai as og
 
@@ -181,29 +226,48 @@ class ReplyDrafter:
             generator = og.Generator(self.model, params)
             generator.append_tokens(np.asarray(prompt, dtype=np.int32))
             stream = self.tokenizer.create_stream()
+            rng = np.random.default_rng(seed) if seed is not None else None
+            guard = self._digits if self.format != CHAT_FORMAT else None
+            if guard is not None:
+                guard.reset(digit_strings([self.prompt_text(request)]))
             banned = list(self._vocabulary.banned)
             banned.extend(t for t, name in self._vocabulary.slots.items() if not getattr(request, name, ""))
             generated: list[int] = []
             pieces: list[str] = []
             first_token_ms: float | None = None
             stopped = False
+            produced = 0
             while not generator.is_done():
                 if cancel is not None and cancel.is_set():
                     stopped = True
                     break
-                logits = generator.get_logits()
+                logits = np.array(generator.get_logits(), dtype=np.float32).reshape(-1)
                 blocked = banned + _repeating(generated, NO_REPEAT_NGRAM) + generated[-1:]
-                if blocked or (generated and self.frequency_penalty):
-                    logits = logits.copy()
-                    if self.frequency_penalty:
-                        # Each earlier use of a token makes it less likely again: small greedy
-                        # models otherwise say "亲爱的" or "非常抱歉" three times in one draft.
-                        counts = np.bincount(generated, minlength=logits.shape[-1])[: logits.shape[-1]]
-                        logits[..., :] -= self.frequency_penalty * counts
-                    logits[..., blocked] = -np.inf
-                    generator.set_logits(logits)
+                if guard is not None:
+                    blocked += guard.banned()
+                if self.frequency_penalty and generated:
+                    # Each earlier use of a token makes it less likely again: small greedy
+                    # models otherwise say "亲爱的" or "非常抱歉" three times in one draft.
+                    counts = np.bincount(generated, minlength=logits.shape[-1])[: logits.shape[-1]]
+                    logits -= self.frequency_penalty * counts
+                if blocked:
+                    logits[blocked] = -np.inf
+                if produced < min_new_tokens:
+                    logits[list(self._eos)] = -np.inf
+                token = self._choose(logits, rng)
+                text_so_far = "".join(pieces)
+                for _attempt in range(16):  # never write a never_promise phrase
+                    piece_text = self._digits.token_texts[token] if self._digits and token < self.vocab_size else ""
+                    if not banned_phrase_hit(text_so_far, piece_text, request.banned_phrases):
+                        break
+                    logits[token] = -np.inf
+                    token = self._choose(logits, rng)
+                forced = np.full((1, logits.shape[-1]), -np.inf, dtype=np.float32)
+                forced[0, token] = 0.0
+                generator.set_logits(forced)
                 generator.generate_next_token()
                 token = int(generator.get_next_tokens()[0])
+                produced += 1
                 if token in self._eos:
                     break
                 generated.append(token)
@@ -211,6 +275,8 @@ class ReplyDrafter:
                 if field_name:
                     banned.append(token)  # an order number is said once
                 piece = str(getattr(request, field_name)) if field_name else stream.decode(token)
+                if guard is not None and not field_name and token < len(guard.token_texts):
+                    guard.feed(guard.token_texts[token])
                 if first_token_ms is None:
                     first_token_ms = (time.perf_counter() - started) * 1000
                 if piece:

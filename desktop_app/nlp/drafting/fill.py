@@ -62,32 +62,9 @@ def address_customer(text: str, customer: str) -> str:
 
 
 _LEFTOVER_EMOJI_CODE = re.compile(r"#?E-[a-z](?:\[[^\]]*\]|\d+)?")
-_CLOSING_WORDS = re.compile(r"^(?:好的?|嗯+|恩+|ok|OK|谢谢|谢了|没了|没有了?|确定|可以|行)[啦了呢哈吧啊的~！!。，, ]*$")
-_CLOSING_DRAFT = re.compile(r"还有其他|祝您|再见|荣幸")
-
-
 def strip_codes(text: str) -> str:
     """Corpus emoji codes a small model may still write (``#E-s33``)."""
     return _LEFTOVER_EMOJI_CODE.sub("", text)
-
-
-def is_closing(customer_text: str) -> bool:
-    """The customer is only acknowledging or thanking (no question to answer with a policy)."""
-    text = customer_text.strip()
-    return bool(_CLOSING_WORDS.match(text)) or (len(text) <= 10 and ("谢" in text or "好的" in text))
-
-
-def with_policy(draft: str, policy: str | None, customer_last: str) -> str:
-    """The model's reply followed by the shop's policy text for the question (when there is one).
-
-    The policy is what the knowledge base says, word for word: the part of the draft that
-    states numbers and rules comes from the shop, not from the model. Nothing is added when
-    the customer is only saying thanks or the draft is already a closing formula.
-    """
-    if not policy or is_closing(customer_last) or _CLOSING_DRAFT.search(draft) or policy[:8] in draft:
-        return draft
-    body = draft.rstrip("。！!~，, ")
-    return f"{body}。{policy}" if body else policy
 
 
 def contains_placeholder(text: str) -> bool:

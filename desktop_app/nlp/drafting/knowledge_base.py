@@ -27,10 +27,6 @@ _STOPWORDS = frozenset(
 )
 
 
-# An entry this close to the customer's words answers their question: its text may follow a draft.
-POLICY_MIN_SCORE = 10.0
-
-
 class KnowledgeBaseError(ValueError):
     """A knowledge-base file that cannot be used, with the file and entry named."""
 
@@ -52,11 +48,6 @@ class KbEntry:
 class KbHit:
     entry: KbEntry
     score: float
-
-
-def policy_text(hits: Sequence[KbHit]) -> str | None:
-    """The best entry's text when it matches well enough to be quoted as the shop's policy."""
-    return hits[0].entry.text if hits and hits[0].score >= POLICY_MIN_SCORE else None
 
 
 def tokenize(text: str) -> list[str]:

@@ -46,7 +46,7 @@ def _serve(folder: str, threads: int | None, conn: Connection, cancel: Any) -> N
             return
         if message[0] == "stop":
             return
-        _kind, request, max_new_tokens, min_new_tokens = message
+        _kind, request, max_new_tokens, min_new_tokens, seed = message
         try:
             result = drafter.stream(
                 request,
@@ -54,6 +54,7 @@ def _serve(folder: str, threads: int | None, conn: Connection, cancel: Any) -> N
                 on_token=lambda piece: conn.send(("token", piece)),
                 max_new_tokens=max_new_tokens,
                 min_new_tokens=min_new_tokens,
+                seed=seed,
             )
         except Exception as exc:  # noqa: BLE001 - one bad request must not end the process
             conn.send(("failed", f"{type(exc).__name__}: {exc}"))
@@ -100,12 +101,13 @@ class ProcessDrafter:
         max_new_tokens: int | None = None,
         on_token: Callable[[str], None] | None = None,
         min_new_tokens: int = 0,
+        seed: int | None = None,
     ) -> DraftResult:
         with self._lock:
             if not self._process.is_alive():
                 raise DrafterProcessError(f"the drafter process has ended (exit code {self._process.exitcode})")
             self._cancel.clear()
-            self._conn.send(("draft", request, max_new_tokens, min_new_tokens))
+            self._conn.send(("draft", request, max_new_tokens, min_new_tokens, seed))
             while True:
                 if cancel is not None and cancel.is_set():
                     self._cancel.set()

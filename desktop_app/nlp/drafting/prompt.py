@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from desktop_app.nlp.text import clean_text
+from desktop_app.nlp.text import ORDER, clean_keep_numbers, clean_text
 
 BOS = "<|endoftext|>"
 EOS = "<|endoftext|>"
@@ -24,9 +24,12 @@ INTENT, SENTIMENT, KB, USER, AGENT, REPLY = (
     "<|agent|>",
     "<|reply|>",
 )
-PROMPT_TOKENS = (PAD, EOS, INTENT, SENTIMENT, KB, USER, AGENT, REPLY)
+FACTS = "<|facts|>"
+PROMPT_TOKENS = (PAD, EOS, INTENT, SENTIMENT, KB, USER, AGENT, REPLY, FACTS)
 DEFAULT_FORMAT = "aftersales-v1"
+V2_FORMAT = "aftersales-v2"  # retrieved entries in full, numbers kept: the model writes from them
 CHAT_FORMAT = "chat"
+PROMPT_FORMATS = (DEFAULT_FORMAT, V2_FORMAT, CHAT_FORMAT)
 
 # Character budgets, not token budgets: Chinese is about one token a character in the
 # default tokenizer, and a swapped-in model's tokenizer is unknown here.
@@ -34,6 +37,11 @@ CONTEXT_CHARS = 160
 KB_CHARS = 80
 TURN_CHARS = 80
 HISTORY_TURNS = 6
+V2_CONTEXT_CHARS = 240
+V2_TURN_CHARS = 120
+V2_KB_CHARS = 170
+V2_KB_ENTRIES = 2
+NO_ENTRY = "无"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +63,8 @@ class DraftRequest:
     customer: str = ""
     request_id: str = ""
     kb_texts: tuple[str, ...] = field(default=())
+    kb_ids: tuple[str, ...] = field(default=())
+    banned_phrases: tuple[str, ...] = field(default=())  # the retrieved entries' never_promise
 
     def turns(self) -> list[Turn]:
         """History plus the customer's latest text (unless the history already ends with it)."""
@@ -128,3 +138,52 @@ def chat_messages(request: DraftRequest) -> list[dict[str, str]]:
     for turn in request.turns()[-HISTORY_TURNS:]:
         messages.append({"role": "assistant" if turn.role == "agent" else "user", "content": turn.text})
     return messages
+
+
+def _plain_v2(text: str) -> str:
+    for token in PROMPT_TOKENS:
+        text = text.replace(token, "")
+    return clean_keep_numbers(text).replace("\n", "，")
+
+
+def render_context_v2(turns: Sequence[Turn]) -> str:
+    """Like :func:`render_context`, with numbers kept and a longer budget."""
+    pieces: list[str] = []
+    merged: list[Turn] = []
+    for turn in turns:
+        role = "agent" if turn.role == "agent" else "customer"
+        text = _plain_v2(turn.text)
+        if not text:
+            continue
+        if merged and merged[-1].role == role:
+            merged[-1] = Turn(role, f"{merged[-1].text}，{text}")
+        else:
+            merged.append(Turn(role, text))
+    for turn in merged[-HISTORY_TURNS:]:
+        pieces.append((AGENT if turn.role == "agent" else USER) + _tail(turn.text, V2_TURN_CHARS))
+    context = "".join(pieces)
+    if len(context) <= V2_CONTEXT_CHARS:
+        return context
+    cut = context[-V2_CONTEXT_CHARS:]
+    first = min((i for i in (cut.find(USER), cut.find(AGENT)) if i >= 0), default=-1)
+    return cut[first:] if first > 0 else cut
+
+
+def v2_prompt(
+    context: str, intent: str | None, sentiment: str | None, kb_texts: Sequence[str], product: str, has_order: bool
+) -> str:
+    """The v2 layout: tags, each retrieved entry in full, the order facts, the conversation."""
+    entries = "".join(KB + _plain_v2(text)[:V2_KB_CHARS] for text in kb_texts[:V2_KB_ENTRIES]) or KB + NO_ENTRY
+    facts = FACTS + (f"商品:{_plain_v2(product)[:40]}" if product else "") + (f"订单号:{ORDER}" if has_order else "")
+    return f"{BOS}{INTENT}{intent or 'unknown'}{SENTIMENT}{sentiment or 'unknown'}{entries}{facts}{context}{REPLY}"
+
+
+def build_v2_prompt(request: DraftRequest) -> str:
+    return v2_prompt(
+        render_context_v2(request.turns()),
+        request.intent,
+        request.sentiment,
+        request.kb_texts,
+        request.product,
+        bool(request.order_id),
+    )

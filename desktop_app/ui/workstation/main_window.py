@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from desktop_app.config import DRAFTER_MODEL_ENV_VAR, default_drafter_dir, default_kb_dir
+from desktop_app.config import DRAFTER_MODEL_ENV_VAR, default_drafter_dir, default_kb_dir, default_ranker_dir
 from desktop_app.services.access import PermissionDenied, User
 from desktop_app.services.drafting import DraftingService, load_drafting
 from desktop_app.services.drafts import DraftService
@@ -258,7 +258,9 @@ class MainWindow(QMainWindow):
         """Load the drafter and knowledge base off the event loop; without them drafts are off."""
         db = self.db
         self.drafter_runner.submit(
-            lambda: load_drafting(db, folder, kb_folder), self._drafter_loaded, self._drafter_failed
+            lambda: load_drafting(db, folder, kb_folder, ranker_folder=default_ranker_dir()),
+            self._drafter_loaded,
+            self._drafter_failed,
         )
 
     def _drafter_loaded(self, service: DraftingService) -> None:

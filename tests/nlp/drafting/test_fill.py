@@ -32,15 +32,7 @@ def test_contains_placeholder() -> None:
     assert not contains_placeholder("预计3天送达")
 
 
-def test_policy_text_follows_the_draft_unless_the_customer_is_only_thanking() -> None:
-    from desktop_app.nlp.drafting.fill import is_closing, strip_codes, with_policy
+def test_leftover_emoji_codes_are_stripped() -> None:
+    from desktop_app.nlp.drafting.fill import strip_codes
 
-    policy = "退款审核通过后会原路返回，银行卡1-7个工作日到账。"
-    assert with_policy("亲，请稍等哈~", policy, "退款多久到账") == f"亲，请稍等哈。{policy}"
-    assert with_policy("", policy, "退款多久到账") == policy
-    assert with_policy("请问还有其他还可以帮到您的吗？", policy, "退款多久到账") == "请问还有其他还可以帮到您的吗？"
-    assert with_policy("好的亲", policy, "好的 谢谢") == "好的亲"
-    assert with_policy("好的亲", None, "退款多久到账") == "好的亲"
-    assert with_policy(f"亲，{policy}", policy, "退款多久到账") == f"亲，{policy}"  # said already
-    assert is_closing("嗯嗯") and is_closing("没有啦 谢了") and not is_closing("退款呢？都三天了")
     assert strip_codes("好的#E-s33呢E-s") == "好的呢"

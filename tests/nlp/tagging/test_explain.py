@@ -45,7 +45,7 @@ def test_occlusion_finds_the_negative_words(toy_tagger: TicketTagger) -> None:
 
 
 def test_flagged_tickets_get_trigger_words(toy_tagger: TicketTagger) -> None:
-    (result,) = toy_tagger.tag(["你们态度太差了我要投诉"])
+    (result,) = toy_tagger.tag(["你们态度太差了我要投诉"], explain=True)
     assert result.flagged
     assert result.flag_reasons[-1].startswith("触发词：「投诉」")
     assert trigger_reason(toy_tagger, "你们态度太差了我要投诉", result) == result.flag_reasons[-1]
@@ -60,9 +60,20 @@ def test_only_flagged_tickets_are_explained(toy_tagger: TicketTagger, monkeypatc
         return original(tagger, text, result)
 
     monkeypatch.setattr(explain, "trigger_reason", spy)
-    results = toy_tagger.tag(["我的快递什么时候到", "垃圾，气死了", "谢谢"])
+    results = toy_tagger.tag(["我的快递什么时候到", "垃圾，气死了", "谢谢"], explain=True)
     assert [r.flagged for r in results] == [False, True, False]
     assert explained == ["垃圾，气死了"]
+    explained.clear()
+    toy_tagger.tag(["垃圾，气死了"])  # batch tagging never explains
+    assert explained == []
+
+
+def test_trigger_words_are_content_words_never_particles_or_pronouns() -> None:
+    from desktop_app.nlp.tagging.explain import tagged_words
+
+    chosen = candidates(tagged_words("你们到底谁在管啊，等了一个星期都没发货，再不处理我就投诉，给差评"))
+    assert {"投诉", "差评", "发货"} <= set(chosen)
+    assert not {"都", "了", "谁", "到底", "你们", "我", "的", "啊"} & set(chosen)
 
 
 def test_no_targets_no_words(toy_tagger: TicketTagger) -> None:

@@ -1,0 +1,130 @@
+"""The one drafting pipeline: conversation → masked → KB entries retrieved → decoder writes → checked.
+
+The app's drafting service, ``aftersales draft``, the drafter's training data and its
+evaluation all go through :func:`plan_draft` and :func:`finish_draft`, so that the prompt
+the model learns from is the prompt it is given, and every draft is checked the same way.
+Nothing is appended after the model's words: the retrieved entries are what it writes from.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from desktop_app.nlp.drafting.drafter import DraftResult
+from desktop_app.nlp.drafting.guard import PromiseMark, promise_check
+from desktop_app.nlp.drafting.knowledge_base import KbEntry, KbHit
+from desktop_app.nlp.drafting.prompt import V2_KB_ENTRIES, DraftRequest, Turn
+from desktop_app.nlp.drafting.retrieval import Retriever
+from desktop_app.nlp.privacy import mask_keep_orders
+
+RECENT_CUSTOMER_CHARS = 300
+RETRIEVED = 3  # recall@3 is measured; the best V2_KB_ENTRIES reach the prompt
+
+
+class Drafter(Protocol):
+    """What drafting needs of a model: :class:`ReplyDrafter` in-process or in a child process."""
+
+    name: str
+
+    def stream(
+        self,
+        request: DraftRequest,
+        cancel: threading.Event | None = None,
+        max_new_tokens: int | None = None,
+        on_token: Callable[[str], None] | None = None,
+        min_new_tokens: int = 0,
+        seed: int | None = None,
+    ) -> DraftResult: ...
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """What every caller knows of a ticket, before masking."""
+
+    turns: tuple[Turn, ...]
+    intent: str | None = None
+    sentiment: str | None = None
+    order_id: str = ""
+    product: str = ""
+    customer: str = ""
+    request_id: str = ""
+
+
+@dataclass(frozen=True)
+class DraftPlan:
+    request: DraftRequest
+    hits: tuple[KbHit, ...]  # retrieved, best first (the first V2_KB_ENTRIES are in the prompt)
+
+    @property
+    def kb_entries(self) -> tuple[KbEntry, ...]:
+        return tuple(hit.entry for hit in self.hits[:V2_KB_ENTRIES])
+
+    @property
+    def support(self) -> tuple[str, ...]:
+        """What a promise in the draft may rest on: the entries in the prompt and the ticket."""
+        return (*(e.text for e in self.kb_entries), *(t.text for t in self.request.turns()), self.request.product)
+
+
+@dataclass
+class DraftOutcome:
+    result: DraftResult
+    plan: DraftPlan
+    marks: list[PromiseMark]
+
+    @property
+    def text(self) -> str:
+        return self.result.text
+
+
+def plan_draft(
+    ticket: TicketView, retriever: Retriever | None, mask: Callable[[str], str] = mask_keep_orders
+) -> DraftPlan:
+    """The generator's view of a ticket: masked turns, tags, order facts, retrieved entries.
+
+    The model reads what an agent may see: personal data masked (a model could echo it into
+    a draft); the order number travels as a field and is filled in, never generated.
+    """
+    turns = tuple(Turn("agent" if t.role == "agent" else "customer", mask(t.text)) for t in ticket.turns if t.text)
+    customer_words = "\n".join(t.text for t in turns if t.role == "customer")[-RECENT_CUSTOMER_CHARS:]
+    hits = tuple(retriever.search(customer_words, intent=ticket.intent, limit=RETRIEVED)) if retriever else ()
+    entries = [hit.entry for hit in hits[:V2_KB_ENTRIES]]
+    request = DraftRequest(
+        text="",
+        history=turns,
+        intent=ticket.intent,
+        sentiment=ticket.sentiment,
+        order_id=ticket.order_id,
+        product=ticket.product,
+        customer=ticket.customer,
+        request_id=ticket.request_id,
+        kb_texts=tuple(e.text for e in entries),
+        kb_ids=tuple(e.id for e in entries),
+        banned_phrases=tuple(dict.fromkeys(p for e in entries for p in e.never_promise)),
+    )
+    return DraftPlan(request, hits)
+
+
+def finish_draft(result: DraftResult, plan: DraftPlan) -> DraftOutcome:
+    """The draft as the agent sees it, with the sentences the promise check marks."""
+    result = replace(result, kb_ids=plan.request.kb_ids)
+    return DraftOutcome(result, plan, promise_check(result.text, plan.support))
+
+
+def draft_ticket(
+    drafter: Drafter,
+    plan: DraftPlan,
+    *,
+    cancel: threading.Event | None = None,
+    on_token: Callable[[str], None] | None = None,
+    seed: int | None = None,
+) -> DraftOutcome:
+    """Write and check one draft (greedy without ``seed``: the prefetched draft is reproducible)."""
+    result = drafter.stream(plan.request, cancel=cancel, on_token=on_token, seed=seed)
+    return finish_draft(result, plan)
+
+
+def view_from_turns(turns: Sequence[Turn], **fields: str | None) -> TicketView:
+    return TicketView(turns=tuple(turns), **fields)  # type: ignore[arg-type]
