@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     drafter_train.add_argument("--epochs", type=float, default=None)
     drafter_train.add_argument("--precision", choices=("int4", "int8", "fp32"), default="int8")
     drafter_train.add_argument("--toy", action="store_true", help="tiny model, few steps: a smoke test of the pipeline")
+    drafter_train.add_argument("--corpus", type=Path, default=None, metavar="DIR", help="default: resources/corpus")
 
     evaluate = sub.add_parser("eval", help="evaluate a model on the corpora's held-out sets")
     eval_sub = evaluate.add_subparsers(dest="eval_target", metavar="MODEL", required=True)
@@ -184,7 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_eval.add_argument("--data", type=Path, default=None)
     tagger_eval.add_argument("--model", type=Path, default=None, help=TAGGER_HELP)
     tagger_eval.add_argument("--report-dir", type=Path, default=Path("reports"))
-    drafter_eval = eval_sub.add_parser("drafter", help="BLEU-4/ROUGE-L/distinct-2 vs two baselines, sample drafts")
+    drafter_eval = eval_sub.add_parser(
+        "drafter", help="corpus test split vs a retrieval-only baseline (chrF, BLEU, guards, rubric), JDDC dev BLEU"
+    )
+    drafter_eval.add_argument("--corpus", type=Path, default=None, metavar="DIR", help="default: resources/corpus")
+    drafter_eval.add_argument(
+        "--verdicts", type=Path, default=Path("reports/drafter_verdicts.jsonl"), help="the judge's rubric verdicts"
+    )
+    drafter_eval.add_argument("--retriever", type=Path, default=None, help="KB ranker folder (default: models/retriever)")
     drafter_eval.add_argument("--data", type=Path, default=None)
     drafter_eval.add_argument("--model", type=Path, default=None, help=DRAFTER_HELP)
     drafter_eval.add_argument("--tagger", type=Path, default=None, help="tagger for conditioning; " + TAGGER_HELP)

@@ -146,8 +146,20 @@ def run_bench_tagger(args: argparse.Namespace) -> int:
     return 0
 
 
+def _optional_data(args: argparse.Namespace) -> Path | None:
+    """The shared corpora when present: the drafter trains and is evaluated on the authored
+    corpus alone without them (the JDDC LM text and the JDDC dev figure are then left out)."""
+    try:
+        return resolve_data_dir(args.data)
+    except DataMissingError:
+        if args.data is not None:
+            raise
+        print("shared corpora not found: authored corpus only (no JDDC text, no JDDC dev BLEU)", file=sys.stderr)
+        return None
+
+
 def run_train_drafter(args: argparse.Namespace) -> int:
-    """Train (or reuse) the decoder, export it with the model builder, evaluate, write the card."""
+    """Ranker, decoder (LM stage, then the corpus), builder export, evaluation, model card."""
     from desktop_app.config import default_drafter_dir
     from desktop_app.training.drafter.model import TOY_DECODER
     from desktop_app.training.drafter.pipeline import DrafterRecipe, export_and_evaluate, train_drafter_model
@@ -155,10 +167,14 @@ def run_train_drafter(args: argparse.Namespace) -> int:
 
     logging.getLogger("desktop_app").setLevel(logging.INFO)
     out = args.out or default_drafter_dir()
-    data = _data(args)
+    data = _optional_data(args) if not args.toy else _data(args)
     recipe = DrafterRecipe()
     if args.toy:
-        recipe = DrafterRecipe(size=TOY_DECODER, train=DrafterTrainSettings(epochs=1.0, batch_tokens=1024))
+        recipe = DrafterRecipe(
+            size=TOY_DECODER,
+            pretrain=DrafterTrainSettings(epochs=0.2, batch_tokens=1024, max_length=64, context_weight=1.0),
+            train=DrafterTrainSettings(epochs=1.0, batch_tokens=2048, max_length=256),
+        )
     if args.epochs is not None:
         recipe.train = replace(recipe.train, epochs=args.epochs)
     extra = []
@@ -176,28 +192,34 @@ def run_train_drafter(args: argparse.Namespace) -> int:
     if args.reuse_model and (args.work / "hf" / "config.json").is_file():
         print(f"reusing the trained model in {args.work / 'hf'}", file=sys.stderr)
     else:
-        train_drafter_model(data, args.work, recipe, tagger, extra)
+        train_drafter_model(data, args.work, recipe, tagger, extra, corpus_dir=args.corpus)
     result = export_and_evaluate(
-        data, args.work, out, tagger, args.precision, args.report_dir, limit=5 if args.toy else None
+        data, args.work, out, tagger, args.precision, args.report_dir, limit=5 if args.toy else None,
+        corpus_dir=args.corpus,
     )
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
 
 def run_eval_drafter(args: argparse.Namespace) -> int:
-    from desktop_app.config import default_drafter_dir
-    from desktop_app.nlp.drafting.drafter import ReplyDrafter
+    from desktop_app.config import default_drafter_dir, default_ranker_dir
     from desktop_app.nlp.model_folder import ModelFolderError
-    from desktop_app.training.drafter.evaluate import evaluate_drafter
-    from desktop_app.training.drafter.pipeline import write_drafter_report
+    from desktop_app.training.drafter.pipeline import evaluate_folder, write_drafter_report
 
-    data = _data(args)
+    data = _optional_data(args)
     try:
-        drafter = ReplyDrafter.load(args.model or default_drafter_dir())
+        report, records = evaluate_folder(
+            data,
+            args.model or default_drafter_dir(),
+            args.retriever or default_ranker_dir(),
+            args.tagger or default_tagger_dir(),
+            corpus_dir=args.corpus,
+            limit=args.limit,
+            verdicts=args.verdicts,
+        )
     except ModelFolderError as exc:
         raise TrainingInputError(str(exc)) from exc
-    report = evaluate_drafter(data, drafter, args.tagger or default_tagger_dir(), limit=args.limit)
-    json_path, md_path = write_drafter_report(report, args.report_dir)
+    json_path, md_path = write_drafter_report(report, args.report_dir, records)
     print(md_path.read_text("utf-8").split("## Sample drafts")[0])
     print(f"report: {json_path} {md_path}", file=sys.stderr)
     return 0

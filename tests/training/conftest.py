@@ -145,6 +145,14 @@ TOY_CORPUS_LINES = {
 }
 
 
+TOY_KB = {
+    "logistics": "delivery_delay_urge", "return_refund": "return_7day", "exchange": "exchange_process",
+    "refund_compensation": "refund_timeline", "repair_warranty": "warranty_repair", "order_change": "order_address",
+    "invoice": "invoice_issue", "product_inquiry": "product_info", "account_payment": "coupon_stacking",
+    "complaint": "complaint_escalation", "other": "greeting_only",
+}
+
+
 def write_toy_corpus(folder: Path, copies: int = 12) -> Path:
     """An authored-corpus folder in the real format, big enough that every split has tickets."""
     import json as _json
@@ -166,7 +174,7 @@ def write_toy_corpus(folder: Path, copies: int = 12) -> Path:
                             "intent": intent,
                             "sentiment": sentiment,
                             "evidence": evidence,
-                            "kb": [],
+                            "kb": [TOY_KB[intent]],
                             "reply": "您好，这边已经为您记录了问题，核实后24小时内会给您回复，请您留意消息，谢谢您的耐心。",
                         },
                         ensure_ascii=False,

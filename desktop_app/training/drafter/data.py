@@ -15,7 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_app.nlp.drafting.prompt import Turn, render_context
+from typing import TYPE_CHECKING
+
+from desktop_app.nlp.drafting.prompt import DraftRequest, Turn, render_context
+
+if TYPE_CHECKING:
+    from desktop_app.nlp.drafting.pipeline import TicketView
 from desktop_app.nlp.text import EMOJI, clean_text
 
 _NOISE = re.compile(r"^(?:[\W_]|\[EMOJI\])*$")
@@ -219,3 +224,74 @@ def reply_texts(pairs: Iterable[DraftPair]) -> Iterator[str]:
     for pair in pairs:
         yield pair.context
         yield pair.reply
+
+
+# -- the authored corpus in the v2 prompt (what the drafter is fine-tuned on) ----------------
+
+_STOCK_HOLDING = re.compile(r"稍等|请问还有|还有其他|麻烦提供|提供一下订单|订单号|亲亲|在的|您好$|很高兴为您服务|客气")
+
+
+def is_substantive(reply: str) -> bool:
+    """A JDDC agent reply worth reading for fluency: long enough, not a stock holding line."""
+    return len(reply) >= 16 and not _STOCK_HOLDING.search(reply)
+
+
+def target_reply(reply: str) -> str:
+    """The corpus reply as a training target: numbers kept, order/phone numbers as slot tokens."""
+    from desktop_app.nlp.text import clean_keep_numbers
+
+    return clean_keep_numbers(reply).replace("\n", "，")
+
+
+def corpus_view(ticket) -> TicketView:  # type: ignore[no-untyped-def]
+    from desktop_app.nlp.drafting.pipeline import TicketView
+
+    return TicketView(
+        turns=tuple(Turn(t.role, t.text) for t in ticket.turns),
+        intent=ticket.intent,
+        sentiment=ticket.sentiment,
+        order_id=ticket.order_id or "",
+        product=ticket.product or "",
+        request_id=ticket.id,
+    )
+
+
+def training_request(ticket, retriever, rng: random.Random) -> DraftRequest:  # type: ignore[no-untyped-def]
+    """The app's own plan for ``ticket``, with the entries the reply was written from.
+
+    The gold entries are always in the prompt (a reply must never be learned without the
+    facts it states); when there is room, the best retrieved other entry joins them as a
+    distractor, in random order, so the model learns to write from the one that answers.
+    """
+    from dataclasses import replace as _replace
+
+    from desktop_app.nlp.drafting.pipeline import plan_draft
+    from desktop_app.nlp.drafting.prompt import V2_KB_ENTRIES
+
+    plan = plan_draft(corpus_view(ticket), retriever)
+    kb = retriever.kb
+    gold = [e for e in (kb.get(i) for i in ticket.kb) if e is not None][:V2_KB_ENTRIES]
+    others = [h.entry for h in plan.hits if h.entry.id not in ticket.kb]
+    entries = gold + others[: V2_KB_ENTRIES - len(gold)]
+    rng.shuffle(entries)
+    return _replace(
+        plan.request,
+        kb_texts=tuple(e.text for e in entries),
+        kb_ids=tuple(e.id for e in entries),
+        banned_phrases=tuple(dict.fromkeys(p for e in entries for p in e.never_promise)),
+    )
+
+
+def drafter_lm_texts(data: Path | None, corpus_train, kb_texts: Iterable[str], held_out: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Plain text for the language-model stage: the corpus train split's turns and replies, the
+    KB, and the substantive JDDC agent replies (no stock lines); no dev/test text."""
+    from desktop_app.nlp.text import clean_keep_numbers
+
+    texts = [clean_keep_numbers(t.text) for ticket in corpus_train for t in ticket.turns]
+    texts += [target_reply(ticket.reply) for ticket in corpus_train]
+    texts += [clean_keep_numbers(text) for text in kb_texts]
+    if data is not None:
+        for pair in load_corpus(data, held_out).train:
+            if is_substantive(pair.reply):
+                texts.append(pair.reply)
+    return [t for t in texts if t]

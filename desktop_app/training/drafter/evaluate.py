@@ -1,252 +1,224 @@
-"""``aftersales eval drafter``: the shipped drafter against two baselines on both held-out sets.
+"""``aftersales eval drafter``: the drafter on the corpus test split, next to a retrieval-only baseline.
 
-Baselines, trained on the same pairs: TF-IDF (character 1–3-grams) nearest-neighbour
-retrieval of a training reply, and the single most frequent training reply said every
-time. The report also lists sample drafts next to their references, drafts for labelled
-dev tickets for a person to judge, and the safety checks (placeholders, loops, invented
-order numbers) over every draft.
+Every test ticket goes through the app's own pipeline (masking, retrieval, generation,
+promise check). The baseline sends, as it is, the reference reply of the nearest corpus
+train ticket (character TF-IDF), so that the value of generation is measured, not assumed.
+Both get the same automatic figures (chrF, BLEU, digit strings not in the prompt, marked
+promises, apology rate on negative tickets, most frequent draft, distinct-2, length) and,
+once a judge has read them, the rubric verdicts (``--verdicts``). The JDDC 2019 dev BLEU is
+kept next to its most-frequent-reply baseline, as before.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import random
-import time
+import re
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
-from desktop_app.nlp.drafting.fill import contains_placeholder, with_policy
-from desktop_app.nlp.drafting.prompt import DraftRequest, Turn
-from desktop_app.nlp.drafting.drafter import ReplyDrafter
-from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase, policy_text
-from desktop_app.training.common.corpora import load_tickets
-from desktop_app.training.drafter.data import (
-    DraftPair,
-    EvalItem,
-    clean_reply,
-    is_usable_reply,
-    jddc2019_dev,
-    jddc_pairs,
-    jddc_pairs_test,
-    load_corpus,
-)
-from desktop_app.training.drafter.metrics import has_loop, invented_numbers, score_system
-from desktop_app.training.drafter.pipeline import KB_DIR, Conditioning, condition_pairs
+from desktop_app.nlp.drafting.guard import digit_strings
+from desktop_app.nlp.drafting.pipeline import Drafter, DraftOutcome, TicketView, draft_ticket, plan_draft
+from desktop_app.nlp.drafting.prompt import build_v2_prompt
+from desktop_app.nlp.drafting.retrieval import Retriever, recall_at
+from desktop_app.training.drafter.data import clean_reply, corpus_view, is_usable_reply, jddc2019_dev, jddc_pairs
+from desktop_app.training.drafter.metrics import bleu4, chrf, distinct_2, has_loop
 
 log = logging.getLogger(__name__)
 
-Generator = Callable[[Sequence[EvalItem], Sequence[Conditioning]], list[str]]
-
-
-@dataclass
-class Baselines:
-    most_frequent: str
-    retrieve: Callable[[Sequence[EvalItem]], list[str]]
+APOLOGY = re.compile(r"抱歉|对不起|不好意思|歉意|给您添麻烦|让您久等")
+VERDICTS = ("send", "light", "rewrite", "harmful")
 
 
 def most_frequent_reply(data: Path) -> str:
-    """The most frequent cleaned reply of the training pairs, before stock replies were capped."""
+    """The most frequent cleaned JDDC reply of the training pairs (the JDDC dev baseline)."""
     counts = Counter(clean_reply(reply) for _turns, reply in jddc_pairs(data, "train"))
     return next(reply for reply, _n in counts.most_common() if is_usable_reply(reply))
 
 
-def tfidf_retrieval(pairs: Sequence[DraftPair]) -> Callable[[Sequence[EvalItem]], list[str]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
+class NearestReply:
+    """Retrieval-only baseline: the reference reply of the most similar corpus train ticket."""
 
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True)
-    matrix = normalize(vectorizer.fit_transform([p.context for p in pairs]))
-    replies = [p.reply for p in pairs]
+    def __init__(self, train: Sequence) -> None:  # type: ignore[type-arg]
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import normalize
 
-    def retrieve(items: Sequence[EvalItem]) -> list[str]:
-        queries = normalize(vectorizer.transform([DraftPair(i.turns, "", "").context for i in items]))
-        best = (queries @ matrix.T).toarray().argmax(axis=1)
-        return [replies[int(b)] for b in best]
+        self._normalize = normalize
+        self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=1, sublinear_tf=True)
+        self.matrix = normalize(self.vectorizer.fit_transform([t.customer_text for t in train]))
+        self.train = list(train)
 
-    return retrieve
-
-
-def requests_for(items: Sequence[EvalItem], conditions: Sequence[Conditioning]) -> list[DraftRequest]:
-    return [
-        DraftRequest(text="", history=item.turns, intent=c.intent, sentiment=c.sentiment, kb_texts=c.kb_texts)
-        for item, c in zip(items, conditions, strict=True)
-    ]
+    def __call__(self, texts: Sequence[str]) -> list:  # type: ignore[type-arg]
+        queries = self._normalize(self.vectorizer.transform(list(texts)))
+        best = (queries @ self.matrix.T).toarray().argmax(axis=1)
+        return [self.train[int(b)] for b in best]
 
 
-def drafter_generator(drafter: ReplyDrafter, timings: list[tuple[float, int]]) -> Generator:
-    def generate(items: Sequence[EvalItem], conditions: Sequence[Conditioning]) -> list[str]:
-        outputs = []
-        for request in requests_for(items, conditions):
-            result = drafter.draft(request)
-            timings.append((result.ms, result.tokens))
-            outputs.append(result.text)
-        return outputs
-
-    return generate
-
-
-def _conditions(items: Sequence[EvalItem], kb: KnowledgeBase, tagger_dir: Path | None) -> list[Conditioning]:
-    pairs = [DraftPair(i.turns, "", "") for i in items]
-    return condition_pairs(pairs, kb, tagger_dir, kb_entries=1)
-
-
-def safety(drafts: Sequence[str], allowed: Sequence[Sequence[str]]) -> dict[str, int]:
+def _figures(drafts: Sequence[str], references: Sequence[str], prompts: Sequence[str], tickets: Sequence,  # type: ignore[type-arg]
+             marks: Sequence[int]) -> dict:
+    negative = [i for i, t in enumerate(tickets) if t.sentiment == "negative" or t.intent == "complaint"]
+    counts = Counter(drafts)
+    top, top_n = counts.most_common(1)[0] if counts else ("", 0)
+    invented = [sorted(digit_strings([d]) - digit_strings([p])) for d, p in zip(drafts, prompts, strict=True)]
+    n = max(len(drafts), 1)
     return {
         "drafts": len(drafts),
-        "with_placeholder": sum(contains_placeholder(d) for d in drafts),
+        "chrf": round(sum(chrf(d, r) for d, r in zip(drafts, references, strict=True)) / n, 4),
+        "bleu4": round(sum(bleu4(d, [r]) for d, r in zip(drafts, references, strict=True)) / n, 4),
+        "with_digit_not_in_prompt": sum(bool(i) for i in invented),
+        "digit_examples": [i for i in invented if i][:5],
+        "sentences_marked_by_promise_check": int(sum(marks)),
+        "drafts_with_a_marked_sentence": sum(1 for m in marks if m),
+        "apology_rate_negative": round(sum(bool(APOLOGY.search(drafts[i])) for i in negative) / max(len(negative), 1), 4),
+        "most_frequent_draft_share": round(top_n / n, 4),
+        "most_frequent_draft": top,
+        "distinct_2": round(distinct_2(drafts), 4),
+        "mean_length": round(sum(len(d) for d in drafts) / n, 1),
         "with_loop": sum(has_loop(d) for d in drafts),
-        "with_invented_number": sum(bool(invented_numbers(d, a)) for d, a in zip(drafts, allowed, strict=True)),
         "empty": sum(not d.strip() for d in drafts),
     }
 
 
-def ticket_items(data: Path, count: int, seed: int = 7) -> list[tuple[str, EvalItem, str, str]]:
-    """Labelled dev tickets (id, item, intent, sentiment) drawn at random, for a person to judge drafts."""
-    tickets = [t for t in load_tickets(data) if t.split == "dev"]
-    random.Random(seed).shuffle(tickets)
-    chosen = []
-    for ticket in tickets[:count]:
-        turns = tuple(Turn("customer", line) for line in ticket.text.splitlines() if line.strip())
-        chosen.append((ticket.id, EvalItem(turns, (), ticket.session), ticket.intent, ticket.sentiment))
-    return chosen
+def evaluate_corpus(
+    drafter: Drafter, retriever: Retriever, train: Sequence, test: Sequence, tags: dict[str, tuple[str, str]] | None  # type: ignore[type-arg]
+) -> tuple[dict, list[dict]]:
+    """Drafter and baseline on ``test``; returns the figures and one record per ticket for the judge.
 
+    ``tags`` are the tagger's (intent, sentiment) per ticket id, as the app would have them;
+    without a tagger the gold labels stand in (the report says which).
+    """
+    from desktop_app.nlp.drafting.guard import promise_check
 
-def evaluate_drafter(
-    data: Path,
-    drafter: ReplyDrafter,
-    tagger_dir: Path | None,
-    samples: int = 20,
-    ticket_count: int = 30,
-    limit: int | None = None,
-) -> dict:
-    kb = KnowledgeBase.load(KB_DIR)
-    tickets = load_tickets(data)
-    corpus = load_corpus(data, {t.session for t in tickets if t.split != "train"})
-    baselines = Baselines(most_frequent_reply(data), tfidf_retrieval(corpus.train))
-    sets = {"jddc2019_dev": jddc2019_dev(data), "jddc_pairs_test": jddc_pairs_test(data)}
-    report: dict = {"model": drafter.name, "sets": {}, "baselines": {"most_frequent_reply": baselines.most_frequent}}
-    timings: list[tuple[float, int]] = []
-    generate = drafter_generator(drafter, timings)
-    all_drafts: list[str] = []
-    all_allowed: list[list[str]] = []
-    for name, items in sets.items():
-        items = items[:limit] if limit else items
-        started = time.perf_counter()
-        conditions = _conditions(items, kb, tagger_dir)
-        drafts = generate(items, conditions)
-        log.info("%s: %d drafts in %.0f s", name, len(drafts), time.perf_counter() - started)
-        references = [list(i.references) for i in items]
-        systems = {
-            "drafter": drafts,
-            "tfidf_retrieval": baselines.retrieve(items),
-            "most_frequent_reply": [baselines.most_frequent] * len(items),
-        }
-        scores = {system: score_system(outputs, references).to_json() for system, outputs in systems.items()}
-        best_baseline = max(scores["tfidf_retrieval"]["bleu4"], scores["most_frequent_reply"]["bleu4"])
-        scores["relative_bleu_over_best_baseline"] = round(scores["drafter"]["bleu4"] / max(best_baseline, 1e-9) - 1, 4)
-        rng = random.Random(3)
-        shown = sorted(rng.sample(range(len(items)), min(samples, len(items))))
-        report["sets"][name] = {
-            "items": len(items),
-            "scores": scores,
-            "samples": [
-                {
-                    "context": [f"{t.role}: {t.text}" for t in items[i].turns[-3:]],
-                    "kb": list(conditions[i].kb_ids),
-                    "intent": conditions[i].intent,
-                    "draft": drafts[i],
-                    "tfidf": systems["tfidf_retrieval"][i],
-                    "references": list(items[i].references),
-                }
-                for i in shown
-            ],
-        }
-        all_drafts += drafts
-        all_allowed += [[t.text for t in i.turns] for i in items]
-
-    chosen = ticket_items(data, ticket_count)
-    ticket_conditions = _conditions([c[1] for c in chosen], kb, tagger_dir)
-    # Judge drafts as the app makes them: with the ticket's labelled intent and sentiment.
-    labelled = [
-        Conditioning(intent, sentiment, c.kb_ids, c.kb_texts)
-        for (_id, _item, intent, sentiment), c in zip(chosen, ticket_conditions, strict=True)
-    ]
-    model_drafts = generate([c[1] for c in chosen], labelled)
-    # As the app composes them: the shop's policy text follows the model's words when the
-    # knowledge base matches the question well (desktop_app/services/drafting.py).
-    ticket_drafts = []
-    for (_tid, item, intent, _sentiment), draft in zip(chosen, model_drafts, strict=True):
-        words = "\n".join(t.text for t in item.turns)[-200:]
-        policy = policy_text(kb.search(words, limit=1, intent=intent))
-        ticket_drafts.append(with_policy(draft, policy, item.turns[-1].text if item.turns else ""))
-    report["dev_ticket_drafts"] = [
-        {
-            "id": tid,
-            "intent": intent,
-            "sentiment": sentiment,
-            "customer": [t.text for t in item.turns],
-            "kb": list(cond.kb_ids),
-            "model_draft": model_draft,
-            "draft": draft,
-        }
-        for (tid, item, intent, sentiment), cond, model_draft, draft in zip(
-            chosen, labelled, model_drafts, ticket_drafts, strict=True
-        )
-    ]
-    all_drafts += ticket_drafts
-    all_allowed += [[t.text for t in c[1].turns] for c in chosen]
-    report["safety"] = safety(all_drafts, all_allowed)
-    ms = sorted(t[0] for t in timings)
-    report["generation"] = {
-        "drafts": len(timings),
-        "median_ms": round(ms[len(ms) // 2], 1) if ms else None,
-        "tokens_per_s": round(sum(t[1] for t in timings) / max(sum(t[0] for t in timings) / 1000, 1e-9), 1),
+    outcomes: list[DraftOutcome] = []
+    for ticket in test:
+        view = corpus_view(ticket)
+        if tags is not None:
+            intent, sentiment = tags[ticket.id]
+            view = TicketView(view.turns, intent, sentiment, view.order_id, view.product, "", ticket.id)
+        outcomes.append(draft_ticket(drafter, plan_draft(view, retriever)))
+    nearest = NearestReply(train)(t.customer_text for t in test)
+    prompts = [build_v2_prompt(o.plan.request) for o in outcomes]
+    fills = [o.plan.request.order_id for o in outcomes]
+    prompts = [p + f + "\n".join(o.plan.support) for p, f, o in zip(prompts, fills, outcomes, strict=True)]
+    references = [t.reply for t in test]
+    drafts = [o.text for o in outcomes]
+    baseline = [n.reply for n in nearest]
+    baseline_marks = [len(promise_check(b, o.plan.support)) for b, o in zip(baseline, outcomes, strict=True)]
+    hits = [[h.entry.id for h in o.plan.hits] for o in outcomes]
+    figures = {
+        "tickets": len(test),
+        "tags": "tagger predictions" if tags is not None else "gold labels (no tagger)",
+        "kb_recall_at_3": recall_at(hits, [t.kb for t in test], 3),
+        "drafter": _figures(drafts, references, prompts, test, [len(o.marks) for o in outcomes]),
+        "retrieval_only_baseline": _figures(baseline, references, prompts, test, baseline_marks),
     }
+    records = []
+    for ticket, outcome, near in zip(test, outcomes, nearest, strict=True):
+        records.append(
+            {
+                "id": ticket.id,
+                "intent": ticket.intent,
+                "sentiment": ticket.sentiment,
+                "style": ticket.style,
+                "turns": [{"role": t.role, "text": t.text} for t in ticket.turns],
+                "order_id": ticket.order_id,
+                "kb_in_prompt": list(outcome.plan.request.kb_ids),
+                "gold_kb": list(ticket.kb),
+                "drafter": outcome.text,
+                "drafter_marked": [m.sentence for m in outcome.marks],
+                "baseline": near.reply,
+                "baseline_from": near.id,
+                "reference": ticket.reply,
+            }
+        )
+    return figures, records
+
+
+def evaluate_jddc_dev(data: Path, drafter: Drafter, retriever: Retriever) -> dict:
+    """Mean sentence BLEU-4 on the JDDC 2019 dev set, next to the most frequent reply."""
+    items = jddc2019_dev(data)
+    drafts = [draft_ticket(drafter, plan_draft(TicketView(turns=i.turns), retriever)).text for i in items]
+    frequent = most_frequent_reply(data)
+    n = max(len(items), 1)
+    return {
+        "replies": len(items),
+        "drafter_bleu4": round(sum(bleu4(d, i.references) for d, i in zip(drafts, items, strict=True)) / n, 4),
+        "most_frequent_reply": frequent,
+        "most_frequent_reply_bleu4": round(sum(bleu4(frequent, i.references) for i in items) / n, 4),
+    }
+
+
+def merge_verdicts(report: dict, verdicts_path: Path) -> dict:
+    """The judge's rubric verdicts (JSON lines ``{id, system, verdict, reason}``) as shares."""
+    rows = [json.loads(line) for line in verdicts_path.read_text("utf-8").splitlines() if line.strip()]
+    summary: dict[str, dict] = {}
+    for system in sorted({r["system"] for r in rows}):
+        verdicts = Counter(r["verdict"] for r in rows if r["system"] == system)
+        total = sum(verdicts.values())
+        summary[system] = {
+            **{v: verdicts.get(v, 0) for v in VERDICTS},
+            "judged": total,
+            "send_or_light": round((verdicts["send"] + verdicts["light"]) / max(total, 1), 4),
+            "harmful_share": round(verdicts["harmful"] / max(total, 1), 4),
+        }
+    report["rubric"] = {"verdicts_file": str(verdicts_path), "by_system": summary}
     return report
 
 
 def markdown_report(report: dict) -> str:
-    lines = [f"# Reply drafter evaluation — {report['model']}", ""]
-    lines.append("Character-level sentence BLEU-4 (nltk, smoothing method 1, mean over references), ROUGE-L F,")
-    lines.append("corpus distinct-2 and mean length in characters. Produced by `aftersales eval drafter`.")
-    lines.append("")
-    for name, section in report["sets"].items():
+    corpus = report.get("corpus_test", {})
+    lines = ["# Drafter evaluation", "", f"Model: `{report.get('model', '')}`.", ""]
+    if corpus:
+        d, b = corpus["drafter"], corpus["retrieval_only_baseline"]
         lines += [
-            f"## {name} ({section['items']} replies)",
+            f"Corpus test split: {corpus['tickets']} tickets; tags: {corpus['tags']}.",
+            f"KB recall@3 (gold `kb` ids): {json.dumps(corpus['kb_recall_at_3'])}.",
             "",
-            "| System | BLEU-4 | ROUGE-L | distinct-2 | mean length |",
+            "| figure | drafter | retrieval-only baseline |",
+            "|---|---|---|",
         ]
-        lines.append("|---|---|---|---|---|")
-        for system in ("drafter", "tfidf_retrieval", "most_frequent_reply"):
-            s = section["scores"][system]
-            lines.append(
-                f"| {system} | {s['bleu4']:.4f} | {s['rouge_l']:.4f} | {s['distinct_2']:.3f} | {s['mean_length']} |"
-            )
-        rel = section["scores"]["relative_bleu_over_best_baseline"]
-        lines += ["", f"Drafter BLEU-4 relative to the better baseline: {rel:+.1%}.", ""]
-    lines += [f"Most frequent training reply: 「{report['baselines']['most_frequent_reply']}」", ""]
-    lines += ["## Safety over every draft", "", "```json", json.dumps(report["safety"], indent=2), "```", ""]
-    lines += ["## Speed during evaluation", "", "```json", json.dumps(report["generation"], indent=2), "```", ""]
-    for name, section in report["sets"].items():
-        lines += [f"## Sample drafts: {name}", ""]
-        for number, sample in enumerate(section["samples"], start=1):
-            lines.append(f"**{number}.** context: " + " / ".join(sample["context"]))
-            lines.append(f"- intent {sample['intent']}, KB {', '.join(sample['kb']) or '—'}")
-            lines.append(f"- **draft:** {sample['draft']}")
-            lines.append(f"- TF-IDF: {sample['tfidf']}")
-            for reference in sample["references"]:
-                lines.append(f"- reference: {reference}")
-            lines.append("")
-    lines += ["## Drafts for labelled dev tickets (to be judged by a person)", ""]
-    for number, item in enumerate(report["dev_ticket_drafts"], start=1):
-        lines.append(
-            f"**{number}. {item['id']}** ({item['intent']}, {item['sentiment']}; KB {', '.join(item['kb']) or '—'})"
-        )
-        lines.append("- customer: " + " / ".join(item["customer"])[-300:])
-        lines.append(f"- model: {item.get('model_draft', item['draft'])}")
-        lines.append(f"- **draft (with the shop's policy when it matches):** {item['draft']}")
-        lines.append("")
-    return "\n".join(lines)
+        rubric = report.get("rubric", {}).get("by_system", {})
+        if rubric:
+            for key, label in (("send_or_light", "rubric send + light"), ("harmful_share", "rubric harmful")):
+                lines.append(
+                    f"| {label} | {rubric.get('drafter', {}).get(key, '–')} | {rubric.get('baseline', {}).get(key, '–')} |"
+                )
+        for key in (
+            "chrf",
+            "bleu4",
+            "with_digit_not_in_prompt",
+            "sentences_marked_by_promise_check",
+            "drafts_with_a_marked_sentence",
+            "apology_rate_negative",
+            "most_frequent_draft_share",
+            "distinct_2",
+            "mean_length",
+            "with_loop",
+            "empty",
+        ):
+            lines.append(f"| {key} | {d[key]} | {b[key]} |")
+        lines += ["", f"Most frequent draft: 「{d['most_frequent_draft']}」", ""]
+    if "jddc2019_dev" in report:
+        j = report["jddc2019_dev"]
+        lines += [
+            "## JDDC 2019 dev",
+            "",
+            f"{j['replies']} replies: drafter BLEU-4 {j['drafter_bleu4']}, most frequent reply "
+            f"(「{j['most_frequent_reply']}」) {j['most_frequent_reply_bleu4']}.",
+            "",
+        ]
+    if "speed" in report:
+        lines += ["## Speed", "", "```json", json.dumps(report["speed"], ensure_ascii=False, indent=1), "```", ""]
+    samples = report.get("samples", [])
+    if samples:
+        lines += ["## Sample drafts (corpus test)", ""]
+        for s in samples:
+            customer = " / ".join(t["text"] for t in s["turns"] if t["role"] == "customer")
+            lines += [
+                f"- **{s['id']}** ({s['intent']}, {s['sentiment']}) 顾客：{customer}",
+                f"  - drafter: {s['drafter']}",
+                f"  - baseline: {s['baseline']}",
+                f"  - reference: {s['reference']}",
+            ]
+    return "\n".join(lines) + "\n"

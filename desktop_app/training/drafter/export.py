@@ -20,14 +20,16 @@ from desktop_app.nlp.drafting.drafter import CONFIG_FILE, DEFAULT_MAX_NEW_TOKENS
 from desktop_app.nlp.model_folder import MANIFEST, file_hashes
 
 LICENCES = {
-    "jddc_pairs": "JDDC competition data (JD.com), research use; no licence stated",
+    "authored_corpus": "resources/corpus, written for this project (its own; no third-party terms)",
+    "jddc_pairs": "JDDC competition data (JD.com), research use; no licence stated (LM stage only)",
     "jddc2019": "JDDC 2019 (JD.com), research use; no licence stated",
     "csds": "CSDS test split (EMNLP 2021, xiaolinAndy/CSDS); no licence stated",
     "knowledge_base": "resources/kb, written for this project",
 }
 
 
-FREQUENCY_PENALTY = 1.0  # chosen on jddc2019 dev (reports/drafter_eval.md); 0 turns it off
+FREQUENCY_PENALTY = 1.0  # 0 turns it off
+SAMPLING = {"temperature": 0.8, "top_p": 0.9}  # 重新生成 only; the first draft is greedy
 
 
 class BuilderError(RuntimeError):
@@ -93,6 +95,7 @@ def write_manifest(
             "kb_chars": KB_CHARS,
             "repetition_penalty": 1.0,
             "frequency_penalty": FREQUENCY_PENALTY,
+            **SAMPLING,
             "no_repeat_ngram": 3,
             "slots": {"[ORDER]": "ticket order_id"},
         },
@@ -115,9 +118,10 @@ def model_card(manifest: dict[str, Any]) -> str:
     lines = [
         f"# {manifest['name']} (reply drafter)",
         "",
-        "A small decoder-only transformer (transformers' Qwen2 classes) trained from scratch on real",
-        "Chinese e-commerce agent replies, exported with onnxruntime-genai's model builder. It drafts",
-        "a reply for an after-sales ticket; an agent always reads and edits it before anything is sent.",
+        "A small decoder-only transformer (transformers' Qwen2 classes) trained from scratch: a language-model",
+        "stage on the plain Chinese text at hand, then fine-tuning on the project's own authored corpus",
+        "(resources/corpus, train split) in the exact prompt the app builds. It writes the reply from the",
+        "knowledge-base entries retrieved for the ticket; an agent always reads it before anything is sent.",
         "",
         "## Architecture",
         "",
@@ -130,9 +134,10 @@ def model_card(manifest: dict[str, Any]) -> str:
         "## Prompt",
         "",
         f"Format `{manifest['prompt']['format']}` (desktop_app/nlp/drafting/prompt.py): ticket intent and sentiment",
-        "from the tagger, the best knowledge-base entry (resources/kb), and the recent turns. The model",
-        "writes `[ORDER]` where the order number belongs and the app fills in the ticket's own; every",
-        "other placeholder (numbers, dates, names, addresses, phones) is banned while generating.",
+        "from the tagger, the full text of the two best knowledge-base entries (ranker + BM25, models/retriever),",
+        "the order facts and the recent turns. While decoding, a digit string may only be one that occurs in",
+        "the prompt, and the entries' never_promise phrases are banned; afterwards the promise check marks",
+        "sentences that commit the shop without support. `[ORDER]` is filled with the ticket's own number.",
         "",
         "## Training data and licences",
         "",
@@ -144,8 +149,9 @@ def model_card(manifest: dict[str, Any]) -> str:
     lines += [f"- {source}: {licence}" for source, licence in manifest["licences"].items()]
     lines += [
         "",
-        "The dialogue corpora carry no licence or research-only terms: a company deploying this model",
-        "should retrain it on its own ticket history (`aftersales train drafter --feedback`, see README).",
+        "The fine-tuning data is the project's own. The dialogue corpora used in the language-model stage",
+        "carry no licence or research-only terms. To retrain on your own sent replies:",
+        "`aftersales train drafter --feedback --db URL` (the pairs of AI draft and sent text the app stores).",
         "",
         "## Metrics",
         "",
@@ -155,9 +161,9 @@ def model_card(manifest: dict[str, Any]) -> str:
         "",
         "## Limits",
         "",
-        "Small and trained on about 14k pairs: it learns the shop's register and common moves",
-        "(asking for the order number, apologising, explaining a process) but not facts; numbers,",
-        "dates and amounts come from the knowledge-base entries shown beside the draft, not from it.",
+        "Small (a few million parameters) and fine-tuned on a few thousand tickets: it learns the shop's",
+        "register and to restate the retrieved entry; it knows no facts of its own. When retrieval misses,",
+        "the draft is about the wrong policy: the agent sees which entries it used beside the reply.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -9,6 +9,7 @@ the JDDC 2019 evaluation does.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import mean
@@ -106,3 +107,21 @@ def has_loop(text: str) -> bool:
 def invented_numbers(text: str, allowed: Sequence[str]) -> list[str]:
     """Order-number-like digit runs in a draft that the ticket does not contain."""
     return [m for m in _LONG_DIGITS.findall(text) if not any(m in a for a in allowed)]
+
+
+def chrf(hypothesis: str, reference: str, max_n: int = 6, beta: float = 2.0) -> float:
+    """Character n-gram F-score (Popović 2015, chrF2): n = 1…6 averaged, recall weighted by β."""
+    hyp, ref = "".join(normalise(hypothesis)), "".join(normalise(reference))
+    precisions, recalls = [], []
+    for n in range(1, max_n + 1):
+        h = Counter(hyp[i : i + n] for i in range(len(hyp) - n + 1))
+        r = Counter(ref[i : i + n] for i in range(len(ref) - n + 1))
+        if not h or not r:
+            continue
+        overlap = sum((h & r).values())
+        precisions.append(overlap / sum(h.values()))
+        recalls.append(overlap / sum(r.values()))
+    if not precisions:
+        return 0.0
+    p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    return 0.0 if p + r == 0 else (1 + beta**2) * p * r / (beta**2 * p + r)

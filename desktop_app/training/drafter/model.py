@@ -24,13 +24,14 @@ SPECIAL_TOKENS = [*PROMPT_TOKENS, *PLACEHOLDER_TOKENS]
 
 @dataclass(frozen=True)
 class DecoderSize:
+    # Sized by the training budget (about an hour on two cores for both stages).
     layers: int = 4
-    hidden: int = 384
-    heads: int = 6
+    hidden: int = 256
+    heads: int = 4
     kv_heads: int = 2
-    intermediate: int = 1024
+    intermediate: int = 768
     max_positions: int = 512
-    vocab_size: int = 12000
+    vocab_size: int = 8000
 
 
 TOY_DECODER = DecoderSize(layers=2, hidden=64, heads=2, kv_heads=1, intermediate=128, max_positions=256, vocab_size=600)
@@ -94,3 +95,8 @@ def save_hf_folder(model: Qwen2ForCausalLM, tokenizer: Tokenizer, folder: Path, 
         json.dumps(tokenizer_config(size.max_positions), ensure_ascii=False, indent=2), "utf-8"
     )
     (folder / "decoder_size.json").write_text(json.dumps(asdict(size)), "utf-8")
+
+
+def load_hf_decoder(folder: Path) -> Qwen2ForCausalLM:
+    """A decoder saved by :func:`save_hf_folder` (to resume from a finished stage)."""
+    return Qwen2ForCausalLM.from_pretrained(folder)

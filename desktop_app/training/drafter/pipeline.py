@@ -1,13 +1,12 @@
-"""``aftersales train drafter``: corpus → tokenizer → decoder → onnxruntime-genai model folder.
+"""``aftersales train drafter``: KB ranker → tokenizer → LM pretraining → fine-tuning → genai model folder.
 
-Each training context is tagged by the shipped ticket tagger and matched against the
-knowledge base exactly as a live ticket is, so the prompt the model learns from is the
-prompt it will be given.
+The fine-tuning prompts are built by the app's own drafting pipeline (masking, retrieval,
+the v2 layout), with the entries each reference reply was written from, so the prompt the
+model learns from is the prompt it will be given.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import time
@@ -19,10 +18,10 @@ import torch
 from tokenizers import Tokenizer
 
 from desktop_app.config import RESOURCES_DIR
-from desktop_app.nlp.drafting.prompt import EOS, PAD, default_prompt
 from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
+from desktop_app.nlp.drafting.prompt import EOS, PAD
 from desktop_app.training.common.corpora import load_tickets
-from desktop_app.training.drafter.data import DrafterCorpus, DraftPair, load_corpus, reply_texts
+from desktop_app.training.drafter.data import DraftPair
 from desktop_app.training.drafter.model import DecoderSize, build_decoder, build_tokenizer, save_hf_folder
 from desktop_app.training.drafter.train import DrafterTrainSettings, Sequence_, encode_example, train_decoder
 
@@ -34,137 +33,178 @@ KB_DIR = RESOURCES_DIR / "kb"
 @dataclass
 class DrafterRecipe:
     size: DecoderSize = field(default_factory=DecoderSize)
-    train: DrafterTrainSettings = field(default_factory=DrafterTrainSettings)
-    kb_entries: int = 1
-
-
-@dataclass(frozen=True)
-class Conditioning:
-    intent: str | None
-    sentiment: str | None
-    kb_ids: tuple[str, ...]
-    kb_texts: tuple[str, ...]
-
-
-@functools.lru_cache(maxsize=2)
-def _tagger(folder: Path):  # type: ignore[no-untyped-def]
-    """One tagger per folder for all the contexts an evaluation conditions (it is loaded once)."""
-    from desktop_app.nlp.tagging.tagger import TicketTagger
-
-    return TicketTagger.load(folder)
-
-
-def condition_pairs(
-    pairs: Sequence[DraftPair], kb: KnowledgeBase, tagger_dir: Path | None, kb_entries: int
-) -> list[Conditioning]:
-    """Tags from the shipped tagger (when there is one) and knowledge-base hits for every context."""
-    tags: list[tuple[str | None, str | None]] = [(None, None)] * len(pairs)
-    if tagger_dir is not None and (tagger_dir / "manifest.json").is_file():
-        results = _tagger(tagger_dir).tag([p.customer_text[-256:] or p.context for p in pairs], explain=False)
-        tags = [(r.intent, r.sentiment) for r in results]
-    conditions = []
-    for pair, (intent, sentiment) in zip(pairs, tags, strict=True):
-        hits = kb.search(pair.customer_text[-200:], limit=kb_entries, intent=intent)
-        conditions.append(
-            Conditioning(intent, sentiment, tuple(h.entry.id for h in hits), tuple(h.entry.text for h in hits))
+    # Stage 1: language-model pretraining on all the plain text at hand, for fluency.
+    pretrain: DrafterTrainSettings = field(
+        default_factory=lambda: DrafterTrainSettings(
+            epochs=2.0, learning_rate=1.5e-3, context_weight=1.0, max_length=128, time_budget_s=900
         )
-    return conditions
-
-
-def encode_pairs(
-    tokenizer: Tokenizer, pairs: Sequence[DraftPair], conditions: Sequence[Conditioning], settings: DrafterTrainSettings
-) -> list[Sequence_]:
-    sequences = []
-    for pair, cond in zip(pairs, conditions, strict=True):
-        prompt = default_prompt(pair.context, cond.intent, cond.sentiment, cond.kb_texts)
-        sequences.append(
-            encode_example(tokenizer, prompt, pair.reply, EOS, settings.max_length, settings.context_weight)
+    )
+    # Stage 2: the authored corpus' train split in the exact v2 prompt, loss on the reply.
+    train: DrafterTrainSettings = field(
+        default_factory=lambda: DrafterTrainSettings(
+            epochs=4.0, learning_rate=1e-3, context_weight=0.05, max_length=384, time_budget_s=2400
         )
-    return sequences
+    )
+    seed: int = 13
 
 
-def prepare(
-    data: Path, work: Path, recipe: DrafterRecipe, tagger_dir: Path | None, extra_pairs: Sequence[DraftPair] = ()
-) -> tuple[DrafterCorpus, Tokenizer, list[Sequence_], list[Conditioning]]:
-    tickets = load_tickets(data)
-    held_out = {t.session for t in tickets if t.split != "train"}
-    corpus = load_corpus(data, held_out)
-    corpus.train.extend(extra_pairs)
-    log.info("drafter corpus: %d pairs (dropped %s)", len(corpus.train), dict(corpus.dropped))
-    kb = KnowledgeBase.load(KB_DIR)
-    started = time.perf_counter()
-    conditions = condition_pairs(corpus.train, kb, tagger_dir, recipe.kb_entries)
-    log.info("tagged and matched %d contexts in %.0f s", len(conditions), time.perf_counter() - started)
-    kb_text = [e.text for e in kb.entries]
-    tokenizer = build_tokenizer([*reply_texts(corpus.train), *kb_text], recipe.size.vocab_size)
-    work.mkdir(parents=True, exist_ok=True)
-    tokenizer.save(str(work / "tokenizer.json"))
-    sequences = encode_pairs(tokenizer, corpus.train, conditions, recipe.train)
-    return corpus, tokenizer, sequences, conditions
+def _corpus(corpus_dir: Path | None) -> list:
+    from desktop_app.training.common.corpus import CORPUS_DIR, load_corpus as load_authored
+
+    return load_authored(corpus_dir or CORPUS_DIR)
+
+
+def build_retriever(work: Path, train: Sequence, dev: Sequence, test: Sequence, kb: KnowledgeBase):  # type: ignore[no-untyped-def]
+    """Train the KB ranker on the corpus train split, measure recall@3, save it under ``work``."""
+    from desktop_app.nlp.drafting.retrieval import Retriever
+    from desktop_app.training.drafter.retriever import evaluate_retrieval, save_ranker, train_ranker
+
+    ranker = train_ranker(train, kb)
+    retriever = Retriever(kb, ranker)
+    metrics = {
+        "recall_at_3_dev": evaluate_retrieval(retriever, dev),
+        "recall_at_3_test": evaluate_retrieval(retriever, test),
+        "bm25_recall_at_3_dev": evaluate_retrieval(Retriever(kb), dev),
+        "bm25_recall_at_3_test": evaluate_retrieval(Retriever(kb), test),
+    }
+    log.info("KB ranker: %s", metrics)
+    save_ranker(ranker, work / "retriever", metrics)
+    return retriever, metrics
 
 
 def train_drafter_model(
-    data: Path, work: Path, recipe: DrafterRecipe, tagger_dir: Path | None, extra_pairs: Sequence[DraftPair] = ()
+    data: Path | None,
+    work: Path,
+    recipe: DrafterRecipe,
+    tagger_dir: Path | None = None,
+    extra_pairs: Sequence[DraftPair] = (),
+    corpus_dir: Path | None = None,
 ) -> dict[str, object]:
-    """Train and save a transformers folder in ``work/hf``; returns the training summary."""
-    corpus, tokenizer, sequences, _conditions = prepare(data, work, recipe, tagger_dir, extra_pairs)
-    model = build_decoder(recipe.size, tokenizer)
+    """Ranker, tokenizer, LM pretraining, fine-tuning; a transformers folder in ``work/hf``.
+
+    Each stage's result is kept in ``work`` (outside the repository) and reused when present,
+    so a run stopped after the pretraining resumes with the fine-tuning.
+    """
+    import random
+
+    from desktop_app.nlp.drafting.prompt import build_v2_prompt
+    from desktop_app.training.drafter.data import drafter_lm_texts, target_reply, training_request
+    from desktop_app.training.drafter.model import load_hf_decoder
+
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = _corpus(corpus_dir)
+    train = [t for t in corpus if t.split == "train"]
+    dev = [t for t in corpus if t.split == "dev"]
+    test = [t for t in corpus if t.split == "test"]
+    kb = KnowledgeBase.load(KB_DIR, strict=True)
+    retriever, retrieval = build_retriever(work, train, dev, test, kb)
+    held_out: set[str] = set()
+    if data is not None:
+        held_out = {t.session for t in load_tickets(data) if t.split != "train"}
+    lm_texts = drafter_lm_texts(data, train, [e.text for e in kb.entries], held_out)
+    rng = random.Random(recipe.seed)
+    requests = [training_request(t, retriever, rng) for t in train]
+    prompts = [build_v2_prompt(r) for r in requests]
+    replies = [target_reply(t.reply) for t in train]
+    for pair in extra_pairs:  # the agents' own sent replies, planned the way the app plans them
+        from desktop_app.nlp.drafting.pipeline import TicketView, plan_draft
+
+        plan = plan_draft(TicketView(turns=pair.turns), retriever)
+        prompts.append(build_v2_prompt(plan.request))
+        replies.append(target_reply(pair.reply))
+    tokenizer_path = work / "tokenizer.json"
+    if tokenizer_path.is_file() and (work / "pretrained-hf" / "config.json").is_file():
+        tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    else:
+        tokenizer = build_tokenizer([*lm_texts, *prompts, *replies], recipe.size.vocab_size)
+        tokenizer.save(str(tokenizer_path))
+    pad = tokenizer.token_to_id(PAD)
+
+    def progress(stage: str):  # type: ignore[no-untyped-def]
+        return lambda step, total, loss: log.info("drafter %s step %d/%d loss %.3f", stage, step, total, loss)
+
+    pretrained = work / "pretrained-hf"
+    if (pretrained / "config.json").is_file():
+        log.info("reusing the pretrained decoder in %s", pretrained)
+        model = load_hf_decoder(pretrained)
+        pretrain_stats = json.loads((work / "pretrain_stats.json").read_text("utf-8"))
+    else:
+        model = build_decoder(recipe.size, tokenizer)
+        eos = tokenizer.token_to_id(EOS)
+        lm_sequences = []
+        for text in lm_texts:
+            ids = tokenizer.encode(text, add_special_tokens=False).ids[: recipe.pretrain.max_length - 1] + [eos]
+            if len(ids) >= 4:
+                lm_sequences.append(Sequence_(ids, [0.0] + [1.0] * (len(ids) - 1)))
+        log.info("drafter LM pretraining on %d texts", len(lm_sequences))
+        pretrain_stats = train_decoder(model, lm_sequences, pad, recipe.pretrain, progress("pretrain"))
+        pretrain_stats["texts"] = len(lm_sequences)
+        save_hf_folder(model, tokenizer, pretrained, recipe.size)
+        (work / "pretrain_stats.json").write_text(json.dumps(pretrain_stats), "utf-8")
+    sequences = [
+        encode_example(tokenizer, prompt, reply, EOS, recipe.train.max_length, recipe.train.context_weight)
+        for prompt, reply in zip(prompts, replies, strict=True)
+    ]
     parameters = sum(p.numel() for p in model.parameters())
-    log.info("decoder %s: %.1f M parameters, %d sequences", recipe.size, parameters / 1e6, len(sequences))
-
-    def progress(step: int, total: int, loss: float) -> None:
-        log.info("drafter step %d/%d loss %.3f", step, total, loss)
-
-    stats = train_decoder(model, sequences, tokenizer.token_to_id(PAD), recipe.train, progress)
+    log.info("decoder %s: %.1f M parameters, %d fine-tuning sequences", recipe.size, parameters / 1e6, len(sequences))
+    stats = train_decoder(model, sequences, pad, recipe.train, progress("fine-tune"))
     save_hf_folder(model, tokenizer, work / "hf", recipe.size)
     summary = {
-        "pairs": len(corpus.train),
-        "dropped": dict(corpus.dropped),
-        "sources": {s: sum(1 for p in corpus.train if p.source == s) for s in sorted({p.source for p in corpus.train})},
+        "corpus_train_tickets": len(train),
+        "sent_reply_pairs": len(extra_pairs),
+        "lm_texts": len(lm_texts),
         "parameters": parameters,
         "size": asdict(recipe.size),
+        "pretrain": {"settings": asdict(recipe.pretrain), "result": pretrain_stats},
         "settings": asdict(recipe.train),
         "training": stats,
+        "retrieval": retrieval,
         "torch_threads": torch.get_num_threads(),
     }
     (work / "training_summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
     return summary
 
 
-def write_drafter_report(report: dict, report_dir: Path) -> tuple[Path, Path]:
+def write_drafter_report(report: dict, report_dir: Path, records: Sequence[dict] = ()) -> tuple[Path, Path]:
+    """The report (JSON and Markdown) and, for the judge, every test draft next to its baseline."""
     from desktop_app.training.drafter.evaluate import markdown_report
 
     report_dir.mkdir(parents=True, exist_ok=True)
     json_path, md_path = report_dir / "drafter_eval.json", report_dir / "drafter_eval.md"
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
     md_path.write_text(markdown_report(report), "utf-8")
+    if records:
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        (report_dir / "drafter_test_drafts.jsonl").write_text(lines, "utf-8")
     return json_path, md_path
 
 
 def _metrics_summary(report: dict) -> dict:
-    summary: dict = {}
-    for name, section in report["sets"].items():
-        scores = section["scores"]
-        summary[name] = {
-            "drafter": scores["drafter"],
-            "tfidf_retrieval_bleu4": scores["tfidf_retrieval"]["bleu4"],
-            "most_frequent_reply_bleu4": scores["most_frequent_reply"]["bleu4"],
-            "relative_bleu_over_best_baseline": scores["relative_bleu_over_best_baseline"],
+    corpus = report["corpus_test"]
+    summary = {
+        "corpus_test": {
+            "tickets": corpus["tickets"],
+            "kb_recall_at_3": corpus["kb_recall_at_3"],
+            "drafter": {k: v for k, v in corpus["drafter"].items() if k not in ("digit_examples", "most_frequent_draft")},
+            "retrieval_only_baseline": {
+                k: v for k, v in corpus["retrieval_only_baseline"].items() if k not in ("digit_examples", "most_frequent_draft")
+            },
         }
-    summary["safety"] = report["safety"]
+    }
+    if "rubric" in report:
+        summary["rubric"] = report["rubric"]["by_system"]
+    if "jddc2019_dev" in report:
+        summary["jddc2019_dev"] = {k: v for k, v in report["jddc2019_dev"].items() if k != "most_frequent_reply"}
     return summary
 
 
-def _speed(out: Path, hf: Path, data: Path, limit: int | None) -> dict:
+def _speed(out: Path, hf: Path, requests: Sequence, limit: int | None) -> dict:  # type: ignore[type-arg]
     """``bench drafter`` figures for the card: the exported model against torch eager, one run."""
-    from desktop_app.nlp.drafting.prompt import DraftRequest
     from desktop_app.training.drafter.bench import run_drafter_bench
-    from desktop_app.training.drafter.data import jddc2019_dev
 
-    requests = [DraftRequest(text="", history=i.turns) for i in jddc2019_dev(data)[: limit or 30]]
-    lines = run_drafter_bench(out, hf, requests, threads=2, new_tokens=48 if limit is None else 6)
+    lines = run_drafter_bench(out, hf, list(requests), threads=2, new_tokens=48 if limit is None else 6)
     speed = {
-        "setting": f"{len(requests)} jddc2019 dev prompts, batch 1, 2 threads, greedy, fixed new tokens",
+        "setting": f"{len(requests)} corpus test prompts, batch 1, 2 threads, greedy, fixed new tokens",
         "engines": [{k: round(v, 1) if isinstance(v, float) else v for k, v in vars(line).items()} for line in lines],
     }
     if len(lines) == 2:
@@ -172,18 +212,60 @@ def _speed(out: Path, hf: Path, data: Path, limit: int | None) -> dict:
     return speed
 
 
+def corpus_tags(tagger_dir: Path | None, tickets: Sequence) -> dict[str, tuple[str, str]] | None:  # type: ignore[type-arg]
+    """The shipped tagger's (intent, sentiment) per ticket, as the app would have them."""
+    if tagger_dir is None or not (tagger_dir / "manifest.json").is_file():
+        return None
+    from desktop_app.nlp.tagging.tagger import TicketTagger
+
+    tagger = TicketTagger.load(tagger_dir)
+    results = tagger.tag([t.customer_text for t in tickets])
+    return {t.id: (r.intent, r.sentiment) for t, r in zip(tickets, results, strict=True)}
+
+
+def evaluate_folder(
+    data: Path | None,
+    out: Path,
+    retriever_dir: Path,
+    tagger_dir: Path | None,
+    corpus_dir: Path | None = None,
+    limit: int | None = None,
+    verdicts: Path | None = None,
+) -> tuple[dict, list[dict]]:
+    """The corpus test split (and JDDC 2019 dev when the data is there) through the shipped folders."""
+    from desktop_app.nlp.drafting.drafter import ReplyDrafter
+    from desktop_app.nlp.drafting.retrieval import Retriever, load_ranker
+    from desktop_app.training.drafter.evaluate import evaluate_corpus, evaluate_jddc_dev, merge_verdicts
+
+    corpus = _corpus(corpus_dir)
+    train = [t for t in corpus if t.split == "train"]
+    test = [t for t in corpus if t.split == "test"][: limit or None]
+    drafter = ReplyDrafter.load(out)
+    retriever = Retriever(KnowledgeBase.load(KB_DIR), load_ranker(retriever_dir))
+    figures, records = evaluate_corpus(drafter, retriever, train, test, corpus_tags(tagger_dir, test))
+    report: dict = {"model": drafter.name, "corpus_test": figures}
+    if data is not None:
+        report["jddc2019_dev"] = evaluate_jddc_dev(data, drafter, retriever)
+    report["samples"] = records[:: max(1, len(records) // 12)][:12]
+    if verdicts is not None and verdicts.is_file():
+        merge_verdicts(report, verdicts)
+    return report, records
+
+
 def export_and_evaluate(
-    data: Path,
+    data: Path | None,
     work: Path,
     out: Path,
     tagger_dir: Path | None,
     precision: str,
     report_dir: Path,
     limit: int | None = None,
+    corpus_dir: Path | None = None,
 ) -> dict:
-    """Builder export of ``work/hf`` into ``out``, evaluation through ReplyDrafter, manifest and card."""
-    from desktop_app.nlp.drafting.drafter import ReplyDrafter
-    from desktop_app.training.drafter.evaluate import evaluate_drafter
+    """Builder export of ``work/hf`` into ``out``, the ranker beside it, evaluation, manifest and card."""
+    import shutil
+
+    from desktop_app.nlp.drafting.prompt import V2_FORMAT
     from desktop_app.training.drafter.export import finalise, run_builder, set_default_threads
 
     hf = work / "hf"
@@ -192,23 +274,37 @@ def export_and_evaluate(
     size = json.loads((hf / "decoder_size.json").read_text("utf-8"))
     run_builder(hf, out, precision=precision, cache=work / "builder-cache")
     set_default_threads(out)
+    retriever_out = out.parent / "retriever"
+    if retriever_out.resolve() != (work / "retriever").resolve():
+        shutil.rmtree(retriever_out, ignore_errors=True)
+        shutil.copytree(work / "retriever", retriever_out)
     fields = {
         "name": "aftersales-drafter",
         "architecture": {"type": "qwen2", **size},
         "precision": precision,
+        "prompt_format": V2_FORMAT,
         "training": {
-            "pairs": training.get("pairs"),
-            "sources": training.get("sources"),
-            "dropped": training.get("dropped"),
-            "held_out": "jddc_pairs test, jddc2019 dev sessions, sessions of the tickets dev/test splits",
+            "corpus_train_tickets": training.get("corpus_train_tickets"),
+            "sent_reply_pairs": training.get("sent_reply_pairs"),
+            "lm_texts": training.get("lm_texts"),
+            "held_out": "the corpus dev and test splits; jddc_pairs test; jddc2019 dev sessions",
+            "pretrain": training.get("pretrain"),
             "recipe": training.get("settings"),
             "result": training.get("training"),
+            "retrieval": training.get("retrieval"),
         },
     }
     finalise(out, fields)
-    drafter = ReplyDrafter.load(out)
-    report = evaluate_drafter(data, drafter, tagger_dir, limit=limit)
-    json_path, md_path = write_drafter_report(report, report_dir)
-    metrics = {**_metrics_summary(report), "speed": _speed(out, hf, data, limit)}
+    report, records = evaluate_folder(data, out, retriever_out, tagger_dir, corpus_dir, limit)
+    from desktop_app.nlp.drafting.pipeline import plan_draft
+    from desktop_app.nlp.drafting.retrieval import Retriever, load_ranker
+    from desktop_app.training.drafter.data import corpus_view
+
+    retriever = Retriever(KnowledgeBase.load(KB_DIR), load_ranker(retriever_out))
+    test = [t for t in _corpus(corpus_dir) if t.split == "test"][: limit or 30]
+    requests = [plan_draft(corpus_view(t), retriever).request for t in test[:30]]
+    report["speed"] = _speed(out, hf, requests, limit)
+    json_path, md_path = write_drafter_report(report, report_dir, records)
+    metrics = {**_metrics_summary(report), "speed": report["speed"]}
     manifest = finalise(out, {**fields, "metrics": metrics})
     return {"model": str(out), "report": [str(json_path), str(md_path)], "metrics": manifest["metrics"]}

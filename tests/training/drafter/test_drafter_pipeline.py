@@ -15,12 +15,12 @@ pytest.importorskip("torch", reason="training needs the [train] extras")
 
 
 @pytest.fixture(scope="module")
-def trained(toy_corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def trained(toy_corpora: Path, toy_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("drafter-pipeline")
     paths = {"out": root / "drafter", "work": root / "work", "reports": root / "reports"}
     argv = ["train", "drafter", "--toy", "--data", str(toy_corpora), "--out", str(paths["out"])]
     argv += ["--work", str(paths["work"]), "--report-dir", str(paths["reports"]), "--precision", "int4"]
-    argv += ["--tagger", str(root / "no-tagger")]
+    argv += ["--tagger", str(root / "no-tagger"), "--corpus", str(toy_corpus)]
     assert main(argv) == 0
     return paths
 
@@ -29,8 +29,9 @@ def test_training_writes_a_verified_folder_with_metrics_and_card(trained: dict[s
     manifest = json.loads((trained["out"] / "manifest.json").read_text("utf-8"))
     assert manifest["task"] == "reply-drafting" and manifest["runtime"] == "onnxruntime-genai"
     assert {"genai_config.json", "tokenizer.json", "README.md"} <= set(manifest["files"])
-    assert manifest["training_data"]["pairs"] > 0
-    assert set(manifest["metrics"]) == {"jddc2019_dev", "jddc_pairs_test", "safety", "speed"}
+    assert manifest["training_data"]["corpus_train_tickets"] > 0
+    assert manifest["prompt"]["format"] == "aftersales-v2"
+    assert set(manifest["metrics"]) == {"corpus_test", "jddc2019_dev", "speed"}
     assert manifest["metrics"]["speed"]["engines"][0]["tokens_per_s_p50"] > 0
     assert "licence" in (trained["out"] / "README.md").read_text("utf-8")
     genai = json.loads((trained["out"] / "genai_config.json").read_text("utf-8"))
@@ -38,16 +39,35 @@ def test_training_writes_a_verified_folder_with_metrics_and_card(trained: dict[s
     ReplyDrafter.load(trained["out"], threads=1)  # verifies every sha256
 
 
-def test_report_compares_with_both_baselines_and_lists_samples(trained: dict[str, Path]) -> None:
+def test_report_measures_the_drafter_next_to_the_retrieval_only_baseline(trained: dict[str, Path]) -> None:
     report = json.loads((trained["reports"] / "drafter_eval.json").read_text("utf-8"))
-    for name in ("jddc2019_dev", "jddc_pairs_test"):
-        scores = report["sets"][name]["scores"]
-        assert {"drafter", "tfidf_retrieval", "most_frequent_reply"} <= set(scores)
-        assert report["sets"][name]["samples"]
-    assert report["baselines"]["most_frequent_reply"] == "亲，已经为您催促仓库尽快发货哦"
-    assert report["safety"]["with_placeholder"] == 0
+    corpus = report["corpus_test"]
+    assert corpus["tickets"] > 0 and corpus["tags"].startswith("gold")
+    for system in ("drafter", "retrieval_only_baseline"):
+        figures = corpus[system]
+        assert figures["drafts"] == corpus["tickets"]
+        assert 0.0 <= figures["chrf"] <= 1.0
+        assert figures["with_digit_not_in_prompt"] == 0 or system == "retrieval_only_baseline"
+    assert 0.0 <= corpus["kb_recall_at_3"]["recall"] <= 1.0
+    assert report["jddc2019_dev"]["most_frequent_reply"] == "亲，已经为您催促仓库尽快发货哦"
+    drafts = (trained["reports"] / "drafter_test_drafts.jsonl").read_text("utf-8").splitlines()
+    assert len(drafts) == corpus["tickets"] and "baseline" in json.loads(drafts[0])
+    assert (trained["out"].parent / "retriever" / "manifest.json").is_file()
     markdown = (trained["reports"] / "drafter_eval.md").read_text("utf-8")
-    assert "| tfidf_retrieval |" in markdown and "Drafts for labelled dev tickets" in markdown
+    assert "retrieval-only baseline" in markdown
+
+
+def test_verdicts_become_rubric_shares(trained: dict[str, Path], tmp_path: Path) -> None:
+    from desktop_app.training.drafter.evaluate import merge_verdicts
+
+    verdicts = tmp_path / "v.jsonl"
+    rows = [("a", "drafter", "send"), ("b", "drafter", "harmful"), ("a", "baseline", "light"), ("b", "baseline", "rewrite")]
+    verdicts.write_text(
+        "".join(json.dumps({"id": i, "system": s, "verdict": v, "reason": "."}) + "\n" for i, s, v in rows), "utf-8"
+    )
+    rubric = merge_verdicts({}, verdicts)["rubric"]["by_system"]
+    assert rubric["drafter"]["send_or_light"] == 0.5 and rubric["drafter"]["harmful_share"] == 0.5
+    assert rubric["baseline"]["send_or_light"] == 0.5 and rubric["baseline"]["harmful"] == 0
 
 
 def test_draft_cli_writes_one_line_per_request(trained: dict[str, Path], tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
