@@ -158,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_train.add_argument("--reuse-pretrained", action="store_true", help="skip pretraining if --work has it")
     tagger_train.add_argument("--feedback", action="store_true", help="fold in agents' tag corrections from --db")
     tagger_train.add_argument("--pretrain-steps", type=int, default=None)
+    tagger_train.add_argument("--pretrain-epochs", type=float, default=None, help="default 6 (resumable)")
     tagger_train.add_argument("--pretrain-only", action="store_true", help="stop after the (resumable) pretraining")
     tagger_train.add_argument(
         "--corpus", type=Path, default=None, metavar="DIR", help="authored corpus folder (default: resources/corpus)"

@@ -70,6 +70,9 @@ class Ticket(Base):
     waiting_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # Optimistic concurrency: every update must name the version it read.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A claim ("next ticket"): who holds the ticket and until when; a heartbeat renews the lease.
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claim_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     # Sort indexes match the ORDER BY of store.tickets._ordered (empty values last).
     __table_args__ = (
@@ -135,6 +138,8 @@ class Draft(Base):
     generated_model: Mapped[str | None] = mapped_column(String(100), nullable=True)
     generated_kb: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of knowledge-base entry ids
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Set when the agent accepted the AI draft (Tab): it reopens as the agent's text.
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     __table_args__ = (UniqueConstraint("ticket_id", "author", name="uq_drafts_ticket_author"),)
 
@@ -208,6 +213,9 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
+    # Tamper evidence: each row holds the hash of its content and of the previous row.
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    row_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 AUDIT_APPEND_ONLY_MESSAGE = "audit log is append-only"

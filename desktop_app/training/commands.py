@@ -43,6 +43,8 @@ def run_train_tagger(args: argparse.Namespace) -> int:
         settings = FinetuneSettings(epochs=1, reviews_per_epoch=300, ticket_repeats=1, batch_tokens=1024)
     if args.pretrain_steps is not None:
         recipe.pretrain = replace(recipe.pretrain, steps=args.pretrain_steps)
+    if getattr(args, "pretrain_epochs", None) is not None:
+        recipe.pretrain = replace(recipe.pretrain, epochs=args.pretrain_epochs)
     if args.epochs is not None:
         settings = replace(settings, epochs=args.epochs)
     if getattr(args, "pretrain_only", False):

@@ -38,3 +38,14 @@ def test_a_killed_run_resumes_from_its_checkpoint(tmp_path) -> None:
     assert any("resuming pretraining" in m and "step 6/6" in m for m in messages)
     for a, b in zip(full.state_dict().values(), again.state_dict().values(), strict=True):
         assert torch.equal(a, b)
+
+
+def test_a_run_continues_with_a_longer_schedule(tmp_path) -> None:
+    tokenizer = build_tokenizer(TEXTS, vocab_size=300)
+    checkpoint = tmp_path / "ckpt.pt"
+    pretrain(tokenizer, TEXTS, TOY_SIZE, PretrainSettings(steps=4, batch_tokens=256, bf16=False), checkpoint=checkpoint)
+    messages: list[str] = []
+    longer = PretrainSettings(steps=7, batch_tokens=256, bf16=False)
+    pretrain(tokenizer, TEXTS, TOY_SIZE, longer, on_progress=messages.append, checkpoint=checkpoint)
+    assert any("resuming pretraining" in m and "step 4/7" in m for m in messages)
+    assert torch.load(checkpoint, weights_only=False)["step"] == 7
