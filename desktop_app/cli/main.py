@@ -20,6 +20,7 @@ from desktop_app import __version__
 from desktop_app.cli.commands import accounts
 from desktop_app.cli.commands import corpus as corpus_command
 from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, REPO_DIR, resolve_db_url
+from desktop_app.services.diagnostics import install_diagnostics
 from desktop_app.services.log_masking import install_log_masking
 from desktop_app.store.database import Database, DatabaseError
 
@@ -74,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="map a column to a ticket field (external_id, customer, channel, created_at, text, order_id, "
         "product, status, assignee, messages); repeatable",
     )
+    imp.add_argument(
+        "--encoding",
+        default=None,
+        metavar="NAME",
+        help="text encoding of a CSV/JSONL file, e.g. gb18030 or utf-16 (default: detected)",
+    )
     imp.add_argument("--json", action="store_true", help="print the report as one JSON object")
     imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -90,7 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, metavar="FILE", help="write the results here, not to stdout"
     )
     classify.add_argument("--batch-size", type=int, default=32)
-    classify.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores but one)")
+    classify.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores)")
+    classify.add_argument(
+        "--explain", action="store_true", help="add the trigger words of flagged tickets (an extra run per flagged ticket)"
+    )
 
     mask = sub.add_parser("mask", help="mask personal data (phones, IDs, cards, addresses …) in JSONL lines {id, text}")
     mask.add_argument("--jsonl", required=True, metavar="IN", help='input JSONL file, or "-" for stdin')
@@ -161,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_train.add_argument("--pretrain-epochs", type=float, default=None, help="default 6 (resumable)")
     tagger_train.add_argument("--pretrain-only", action="store_true", help="stop after the (resumable) pretraining")
     tagger_train.add_argument(
+        "--threads", type=int, default=2, help="torch threads (1 when another training shares the two cores)"
+    )
+    tagger_train.add_argument(
         "--corpus", type=Path, default=None, metavar="DIR", help="authored corpus folder (default: resources/corpus)"
     )
     tagger_train.add_argument("--epochs", type=int, default=None)
@@ -179,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     drafter_train.add_argument("--precision", choices=("int4", "int8", "fp32"), default="int8")
     drafter_train.add_argument("--toy", action="store_true", help="tiny model, few steps: a smoke test of the pipeline")
     drafter_train.add_argument("--corpus", type=Path, default=None, metavar="DIR", help="default: resources/corpus")
+    drafter_train.add_argument(
+        "--threads", type=int, default=2, help="torch threads (1 when another training shares the two cores)"
+    )
 
     evaluate = sub.add_parser("eval", help="evaluate a model on the corpora's held-out sets")
     eval_sub = evaluate.add_subparsers(dest="eval_target", metavar="MODEL", required=True)
@@ -231,7 +247,7 @@ def _run_import(args: argparse.Namespace) -> int:
         bar.set_postfix_str(f"{progress.rows_read} rows, {progress.imported} imported", refresh=True)
 
     try:
-        report = ImportService(db).import_file(args.path, args.map, progress=on_progress)
+        report = ImportService(db).import_file(args.path, args.map, progress=on_progress, encoding=args.encoding)
     except ImportFileError as exc:
         raise CliError(f"{args.path}: {exc}") from exc
     finally:
@@ -340,13 +356,13 @@ def _jsonl_input(path: str) -> Iterator[TextIO]:
 
 
 def _run_classify(args: argparse.Namespace) -> int:
-    from desktop_app.cli.commands.classify import classify_jsonl
+    from desktop_app.cli.commands.classify import classify_jsonl, command_line_threads
     from desktop_app.services.tagging import ModelFolderError, load_tagger
 
     if args.batch_size < 1:
         raise CliError("--batch-size must be positive")
     try:
-        tagger = load_tagger(args.model, threads=args.threads)
+        tagger = load_tagger(args.model, threads=args.threads or command_line_threads())
     except ModelFolderError as exc:
         raise CliError(str(exc)) from exc
     with _jsonl_input(args.jsonl) as source:
@@ -355,7 +371,7 @@ def _run_classify(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CliError(f"cannot write {args.out}: {exc.strerror}") from exc
         try:
-            written = classify_jsonl(source, out, tagger, batch_size=args.batch_size)
+            written = classify_jsonl(source, out, tagger, batch_size=args.batch_size, explain=args.explain)
         finally:
             if out is not sys.stdout:
                 out.close()
@@ -434,6 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     install_log_masking()
+    install_diagnostics()  # the log file in the data folder, the error hooks, faulthandler
     handlers = {
         "classify": _run_classify,
         "mask": _run_mask,
@@ -451,6 +468,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers.get(args.command or "gui", _run_gui)(args)
     except CliError as exc:
         print(f"aftersales: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except EOFError:  # any prompt whose input ran out is the user's, not a bug's
+        print("aftersales: error: input ended before the command had what it needed", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("aftersales: interrupted", file=sys.stderr)

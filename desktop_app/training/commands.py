@@ -43,6 +43,7 @@ def run_train_tagger(args: argparse.Namespace) -> int:
         settings = FinetuneSettings(epochs=1, reviews_per_epoch=300, ticket_repeats=1, batch_tokens=1024)
     if args.pretrain_steps is not None:
         recipe.pretrain = replace(recipe.pretrain, steps=args.pretrain_steps)
+    recipe.threads = getattr(args, "threads", 2) or 2
     if getattr(args, "pretrain_epochs", None) is not None:
         recipe.pretrain = replace(recipe.pretrain, epochs=args.pretrain_epochs)
     if args.epochs is not None:
@@ -191,6 +192,9 @@ def run_train_drafter(args: argparse.Namespace) -> int:
             db.close()
         print(f"adding {len(extra)} sent replies from the database", file=sys.stderr)
     tagger = args.tagger or default_tagger_dir()
+    import torch
+
+    torch.set_num_threads(getattr(args, "threads", 2) or 2)
     if args.reuse_model and (args.work / "hf" / "config.json").is_file():
         print(f"reusing the trained model in {args.work / 'hf'}", file=sys.stderr)
     else:

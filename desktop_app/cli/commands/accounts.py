@@ -5,7 +5,9 @@ They run on the GUI's database (``--db``) and go through the same services, so t
 role checks apply. ``--as NAME`` signs in; the password is asked on the terminal, or read
 from stdin with ``--password-stdin`` (one per line: the ``--as`` user's first, then, for
 ``user add``, the new user's). ``user add`` on an empty user table needs no ``--as``: it
-creates the first supervisor.
+creates the first supervisor. ``audit verify`` needs no sign-in either: it reads only
+ids and hashes, and says whether the log's hash chain is intact (exit 0) or where it
+breaks (exit 1).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,11 +53,16 @@ def add_parsers(sub: argparse._SubParsersAction, common: Callable[[argparse.Argu
     set_role.add_argument("role", choices=ROLE_CHOICES)
     signed_in(set_role)
 
-    audit = sub.add_parser("audit", help="print the audit log, newest first (supervisors)")
+    audit = sub.add_parser("audit", help="print the audit log, newest first (supervisors); or verify it")
     audit.add_argument("--limit", type=int, default=100)
     audit.add_argument("--offset", type=int, default=0)
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
-    signed_in(audit)
+    signed_in(audit, required=False)
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION")
+    verify = audit_sub.add_parser(
+        "verify", help="check the audit log's hash chain: OK (exit 0) or the first broken or missing row (exit 1)"
+    )
+    common(verify)
 
     training = sub.add_parser(
         "export-training", help="write de-identified tickets and reply pairs as JSONL (supervisors)"
@@ -71,14 +79,47 @@ class _Passwords:
 
     def ask(self, prompt: str, confirm: bool = False) -> str:
         if self._lines is not None:
-            line = next(self._lines, None)
+            try:
+                line = next(self._lines, None)
+            except UnicodeDecodeError as exc:
+                raise _cli_error(f"--password-stdin: stdin is not UTF-8 text ({exc.reason})") from None
             if line is None:
                 raise _cli_error("--password-stdin: not enough lines on stdin")
             return line.rstrip("\r\n")
-        password = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Repeat the password: ") != password:
+        password = _ask_terminal(prompt)
+        if confirm and _ask_terminal("Repeat the password: ") != password:
             raise _cli_error("the passwords do not match")
         return password
+
+
+def _has_terminal() -> bool:
+    """Whether getpass can ask without echoing: stdin is a terminal, or /dev/tty opens
+    (Windows: getpass reads the console)."""
+    if os.name == "nt" or (sys.stdin is not None and sys.stdin.isatty()):
+        return True
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        return False
+    return True
+
+
+def _ask_terminal(prompt: str) -> str:
+    """A password from the terminal; without one, a line of stdin, as getpass would read it
+    (but without its "may be echoed" warning: nobody is there to see it). The end of input
+    (Ctrl+D, ``</dev/null``) is a one-line error, not an EOFError traceback."""
+    if _has_terminal():
+        try:
+            return getpass.getpass(prompt)
+        except EOFError:
+            raise _cli_error("no password given: input ended") from None
+    try:
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+    except UnicodeDecodeError as exc:
+        raise _cli_error(f"stdin is not UTF-8 text ({exc.reason})") from None
+    if not line:
+        raise _cli_error("no password given: stdin is empty and there is no terminal to ask on (see --password-stdin)")
+    return line.rstrip("\r\n")
 
 
 def _cli_error(message: str) -> Exception:
@@ -145,9 +186,29 @@ def run_user(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_BROKEN_CHAIN = 1
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    from desktop_app.services.audit import AuditService
+
+    with _session(args) as (db, _passwords):
+        report = AuditService(db).verify()  # type: ignore[arg-type]
+    if report.ok:
+        print(f"OK: {report.rows} audit {'row' if report.rows == 1 else 'rows'}, hash chain intact")
+        return 0
+    intact = f"{report.rows} {'row' if report.rows == 1 else 'rows'} before it intact"
+    print(f"BROKEN at row {report.bad_id}: {report.problem} ({intact})")
+    return EXIT_BROKEN_CHAIN
+
+
 def run_audit(args: argparse.Namespace) -> int:
     from desktop_app.services.audit import AuditService
 
+    if getattr(args, "audit_command", None) == "verify":
+        return run_audit_verify(args)
+    if args.as_user is None:
+        raise _cli_error("--as SUPERVISOR is needed to read the audit log")
     if args.limit < 1 or args.offset < 0:
         raise _cli_error("--limit must be positive and --offset not negative")
     with _session(args) as (db, passwords):

@@ -2,18 +2,25 @@
 
 Input is read in chunks; each chunk is checked completely before it is tagged, so a bad
 line stops the run before any of its chunk is written (earlier chunks of a long input
-may already be out). Blank lines are skipped; line numbers count from 1.
+may already be out). Blank lines are skipped; line numbers count from 1. ``--explain``
+adds the trigger words of flagged tickets (``触发词：「…」``, one more batched run each).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from typing import TextIO
 
 from desktop_app.services.tagging import DEFAULT_BATCH_SIZE, Tagger
 
 CHUNK_LINES = 1024
+
+
+def command_line_threads() -> int:
+    """Every core: from the command line no UI thread needs one kept free (the app keeps one)."""
+    return os.cpu_count() or 2
 
 
 class BadLine(ValueError):
@@ -53,11 +60,14 @@ def _chunks(lines: Iterable[str]) -> Iterable[list[tuple[object, str]]]:
         yield chunk
 
 
-def classify_jsonl(source: TextIO, out: TextIO, tagger: Tagger, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+def classify_jsonl(
+    source: TextIO, out: TextIO, tagger: Tagger, batch_size: int = DEFAULT_BATCH_SIZE, explain: bool = False
+) -> int:
     """Write one result line per input line; return how many were written."""
     written = 0
+    options = {"explain": True} if explain else {}
     for chunk in _chunks(source):
-        results = tagger.tag([text for _id, text in chunk], batch_size=batch_size)
+        results = tagger.tag([text for _id, text in chunk], batch_size=batch_size, **options)
         for (record_id, _text), result in zip(chunk, results, strict=True):
             out.write(json.dumps({"id": record_id, **result.to_json()}, ensure_ascii=False) + "\n")
         out.flush()

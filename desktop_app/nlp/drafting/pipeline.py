@@ -9,7 +9,7 @@ Nothing is appended after the model's words: the retrieved entries are what it w
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -125,6 +125,3 @@ def draft_ticket(
     result = drafter.stream(plan.request, cancel=cancel, on_token=on_token, seed=seed)
     return finish_draft(result, plan)
 
-
-def view_from_turns(turns: Sequence[Turn], **fields: str | None) -> TicketView:
-    return TicketView(turns=tuple(turns), **fields)  # type: ignore[arg-type]

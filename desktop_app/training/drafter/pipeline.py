@@ -36,13 +36,13 @@ class DrafterRecipe:
     # Stage 1: language-model pretraining on all the plain text at hand, for fluency.
     pretrain: DrafterTrainSettings = field(
         default_factory=lambda: DrafterTrainSettings(
-            epochs=2.0, learning_rate=1.5e-3, context_weight=1.0, max_length=128, time_budget_s=900
+            epochs=2.0, learning_rate=1.5e-3, context_weight=1.0, max_length=128, time_budget_s=600
         )
     )
     # Stage 2: the authored corpus' train split in the exact v2 prompt, loss on the reply.
     train: DrafterTrainSettings = field(
         default_factory=lambda: DrafterTrainSettings(
-            epochs=4.0, learning_rate=1e-3, context_weight=0.05, max_length=384, time_budget_s=2400
+            epochs=4.0, learning_rate=1e-3, context_weight=0.05, max_length=320, time_budget_s=2700
         )
     )
     seed: int = 13

@@ -122,15 +122,21 @@ def train_decoder(
         betas=(0.9, 0.98),
     )
 
+    started = time.perf_counter()
+
     def schedule(step: int) -> float:
         if step < warmup:
             return (step + 1) / warmup
         progress = (step - warmup) / max(1, total - warmup)
+        if settings.time_budget_s:
+            # With a time budget the cosine decays by the deadline too, so a run cut short by
+            # it still ends at a low learning rate instead of in the middle of the schedule.
+            progress = max(progress, (time.perf_counter() - started) / settings.time_budget_s)
         return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     model.train()
-    started, tokens, smoothed = time.perf_counter(), 0, float("nan")
+    tokens, smoothed = 0, float("nan")
     step = 0
     while step < total:
         batches = epoch_batches if step == 0 else _batches(sequences, settings.batch_tokens, rng)
