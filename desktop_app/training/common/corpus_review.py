@@ -6,6 +6,7 @@ judged with ``shared/RUBRIC.md`` against the listed KB entries. Agreement is Coh
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections import Counter
@@ -18,15 +19,23 @@ from desktop_app.training.common.corpus import CorpusTicket
 VERDICTS = ("send", "light", "rewrite", "harmful")
 
 
+def opaque_id(ticket_id: str) -> str:
+    """A sample id that does not give the label away (corpus ids carry an intent prefix)."""
+    return "R-" + hashlib.sha1(ticket_id.encode("utf-8")).hexdigest()[:10]
+
+
 def blind_sample(tickets: Sequence[CorpusTicket], kb: KnowledgeBase, share: float = 0.1, seed: int = 7) -> list[dict]:
-    """A random ``share`` of the tickets without their labels, with the KB text the reply used."""
+    """A random ``share`` of the tickets without their labels, with the KB text the reply used.
+
+    Ids are replaced by :func:`opaque_id`; :func:`review_summary` maps them back.
+    """
     chosen = random.Random(seed).sample(list(tickets), max(1, round(len(tickets) * share)))
     rows = []
-    for ticket in sorted(chosen, key=lambda t: t.id):
+    for ticket in sorted(chosen, key=lambda t: opaque_id(t.id)):
         entries = [kb.get(i) for i in ticket.kb]
         rows.append(
             {
-                "id": ticket.id,
+                "id": opaque_id(ticket.id),
                 "style": ticket.style,
                 "turns": [{"role": t.role, "text": t.text} for t in ticket.turns],
                 "kb": [{"id": e.id, "text": e.text, "never_promise": list(e.never_promise)} for e in entries if e],
@@ -49,6 +58,7 @@ def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float:
 def review_summary(tickets: Sequence[CorpusTicket], review: Path) -> dict:
     """Agreement of the second annotator with the corpus labels, and their reply verdicts."""
     by_id = {t.id: t for t in tickets}
+    by_id.update({opaque_id(t.id): t for t in tickets})
     rows = [json.loads(line) for line in review.read_text("utf-8").splitlines() if line.strip()]
     rows = [r for r in rows if r.get("id") in by_id]
     gold_intent = [by_id[r["id"]].intent for r in rows]

@@ -8,7 +8,7 @@ from pathlib import Path
 from desktop_app.config import RESOURCES_DIR
 from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
 from desktop_app.training.common.corpus import check_corpus
-from desktop_app.training.common.corpus_review import blind_sample, cohen_kappa, review_summary
+from desktop_app.training.common.corpus_review import blind_sample, cohen_kappa, opaque_id, review_summary
 
 
 def test_kappa_is_one_for_agreement_and_zero_for_chance() -> None:
@@ -22,7 +22,8 @@ def test_sample_hides_labels_and_review_counts_agreement(toy_corpus: Path, tmp_p
     rows = blind_sample(tickets, kb, share=0.1, seed=1)
     assert len(rows) == round(len(tickets) * 0.1)
     assert all("intent" not in r and "sentiment" not in r and r["kb"] for r in rows)
-    by_id = {t.id: t for t in tickets}
+    assert all(r["id"].startswith("R-") for r in rows)  # the id prefix would give the intent away
+    by_id = {opaque_id(t.id): t for t in tickets}
     review = tmp_path / "review.jsonl"
     lines = []
     for number, row in enumerate(rows):
