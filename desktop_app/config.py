@@ -7,6 +7,7 @@ Order of precedence for the database: ``--db URL`` on the command line, then the
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -65,3 +66,23 @@ def default_kb_dir() -> Path:
     """The knowledge base the drafts draw on: ``$AFTERSALES_KB_DIR``, else ``resources/kb``."""
     override = os.environ.get(KB_ENV_VAR)
     return Path(override) if override else RESOURCES_DIR / "kb"
+
+
+CLAIM_LEASE_ENV_VAR = "AFTERSALES_CLAIM_LEASE_S"
+# How long a claimed ticket stays the claimer's without a heartbeat: a crashed client's
+# tickets return to the queue after this. The open ticket's lease is renewed well before.
+DEFAULT_CLAIM_LEASE = timedelta(minutes=10)
+
+
+def claim_lease() -> timedelta:
+    """The claim lease: ``$AFTERSALES_CLAIM_LEASE_S`` seconds, else 10 minutes."""
+    override = os.environ.get(CLAIM_LEASE_ENV_VAR, "").strip()
+    if not override:
+        return DEFAULT_CLAIM_LEASE
+    try:
+        seconds = float(override)
+    except ValueError:
+        raise ValueError(f"{CLAIM_LEASE_ENV_VAR}={override!r} is not a number of seconds") from None
+    if seconds <= 0:
+        raise ValueError(f"{CLAIM_LEASE_ENV_VAR} must be positive, not {override}")
+    return timedelta(seconds=seconds)

@@ -55,13 +55,13 @@ DRAFTS = (
 class _NoActions:
     """The screenshot never clicks: any action would be a bug here."""
 
-    def reassign(self, ticket_id: int, to_agent: str | None, reason: str) -> None:
+    def reassign(self, ticket_id: int, version: int, to_agent: str | None, reason: str) -> None:
         raise RuntimeError("not in a screenshot")
 
-    def take_over(self, ticket_id: int) -> None:
+    def take_over(self, ticket_id: int, version: int) -> None:
         raise RuntimeError("not in a screenshot")
 
-    def unflag(self, ticket_id: int, reason: str) -> None:
+    def unflag(self, ticket_id: int, version: int, reason: str) -> None:
         raise RuntimeError("not in a screenshot")
 
     def export(self, headers: list[str], rows: list[list[object]], path: str, fmt: str) -> None:

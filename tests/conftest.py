@@ -1,6 +1,8 @@
 """Shared fixtures for the store, services and CLI tests (no Qt here: tests/ui has its own).
 
 Every test gets its own SQLite file under ``tmp_path``; nothing touches the user's data folder.
+The store and services tests (and any marked ``both_backends``) run a second time on a
+PostgreSQL database of their own (``helpers.postgres``), unless marked ``sqlite_only``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from desktop_app.store.database import Database
 from desktop_app.domain.records import MessageRecord, NewTicket
 from desktop_app.store.schema import Ticket
 from desktop_app.store.tickets import TicketRepository
+from helpers.postgres import PostgresTestServer, backend_params
 
 BASE_TIME = datetime(2024, 5, 1, 8, 0, 0)
 
@@ -54,9 +57,45 @@ def toy_tagger(_toy_tagger_master: Path):  # type: ignore[no-untyped-def]
     return TicketTagger.load(_toy_tagger_master, threads=1)
 
 
+BOTH_BACKEND_DIRS = ("store", "services")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: asserts SQLite specifics; not run on PostgreSQL")
+    config.addinivalue_line("markers", "both_backends: run on PostgreSQL too (store and services tests always do)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests that use a database run on SQLite and on PostgreSQL (see ``helpers.postgres``)."""
+    if "db_backend" not in metafunc.fixturenames:
+        return
+    folder = metafunc.definition.path.relative_to(Path(__file__).parent).parts[0]
+    wanted = folder in BOTH_BACKEND_DIRS or metafunc.definition.get_closest_marker("both_backends") is not None
+    if wanted and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        metafunc.parametrize("db_backend", backend_params())
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path}/t.db"
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def _postgres_server() -> Iterator[PostgresTestServer]:
+    server = PostgresTestServer.from_environment()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    if db_backend == "sqlite":
+        yield f"sqlite:///{tmp_path}/t.db"
+        return
+    server: PostgresTestServer = request.getfixturevalue("_postgres_server")
+    name = server.create_database()
+    yield server.url_of(name)
+    server.drop_database(name)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import platformdirs
 
 from desktop_app import __version__
 from desktop_app.cli.commands import accounts
+from desktop_app.cli.commands import claims as claims_command
 from desktop_app.cli.commands import corpus as corpus_command
 from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, REPO_DIR, resolve_db_url
 from desktop_app.services.diagnostics import install_diagnostics
@@ -99,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--batch-size", type=int, default=32)
     classify.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores)")
     classify.add_argument(
-        "--explain", action="store_true", help="add the trigger words of flagged tickets (an extra run per flagged ticket)"
+        "--explain",
+        action="store_true",
+        help="add the trigger words of flagged tickets (one more model run per flagged ticket)",
     )
 
     mask = sub.add_parser("mask", help="mask personal data (phones, IDs, cards, addresses …) in JSONL lines {id, text}")
@@ -128,12 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     _common(db)
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
-    db_sub.add_parser("seed-demo", help="add the demo tickets if the database is empty")
+    _common(db_sub.add_parser("upgrade", help="migrate the database to the newest schema"))
+    _common(db_sub.add_parser("seed-demo", help="add the demo tickets if the database is empty (SQLite only)"))
 
     bench = sub.add_parser("bench", help="measure speed")
     bench_sub = bench.add_subparsers(dest="bench_target", metavar="TARGET", required=True)
     queue = bench_sub.add_parser("queue", help="open/sort/filter/page times of a large queue")
+    _common(queue)  # --db URL: run on that database (an empty one is filled first), not a throw-away file
     queue.add_argument("--rows", type=int, default=100_000)
     queue.add_argument("--repeat", type=int, default=7)
     queue.add_argument("--json", action="store_true")
@@ -172,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_train.add_argument("--pretrain-only", action="store_true", help="stop after the (resumable) pretraining")
     tagger_train.add_argument(
         "--threads", type=int, default=2, help="torch threads (1 when another training shares the two cores)"
+    )
+    tagger_train.add_argument(
+        "--seeds", type=int, nargs="+", default=None, help="fine-tuning seeds (default 13 14 15; the best on dev ships)"
     )
     tagger_train.add_argument(
         "--corpus", type=Path, default=None, metavar="DIR", help="authored corpus folder (default: resources/corpus)"
@@ -216,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     drafter_eval.add_argument("--report-dir", type=Path, default=Path("reports"))
     drafter_eval.add_argument("--limit", type=int, default=None, help="only the first N items of each set")
     accounts.add_parsers(sub, _common)
+    claims_command.add_parser(sub, _common)
     return parser
 
 
@@ -263,13 +271,16 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 def _run_db(args: argparse.Namespace) -> int:
-    from desktop_app.services.seed import seed_demo_if_empty
+    from desktop_app.services.seed import demo_refusal, seed_demo_if_empty
 
     db = _open_database(resolve_db_url(getattr(args, "db", None)))
     try:
         if args.db_command == "upgrade":
             print(f"{db.url}: schema is up to date")
         elif args.db_command == "seed-demo":
+            refusal = demo_refusal(db)
+            if refusal:
+                raise CliError(refusal)
             print(f"added {seed_demo_if_empty(db)} demo tickets")
     finally:
         db.close()
@@ -299,12 +310,26 @@ def _run_eval(args: argparse.Namespace) -> int:
 def _run_bench(args: argparse.Namespace) -> int:
     if args.bench_target in ("tagger", "drafter"):
         return _training(f"run_bench_{args.bench_target}", args)
-    from desktop_app.services.queue_bench import run_queue_bench
+    from desktop_app.services.queue_bench import count_tickets, run_queue_bench
+    from sqlalchemy.engine import make_url
 
     if args.rows < 1 or args.repeat < 1:
         raise CliError("--rows and --repeat must be positive")
-    print(f"building a {args.rows}-ticket database …", file=sys.stderr)
-    timings = run_queue_bench(args.rows, args.repeat)
+    url = getattr(args, "db", None)  # only an explicit --db: never the user's own database by default
+    if url is None:
+        print(f"building a {args.rows}-ticket database …", file=sys.stderr)
+    else:
+        try:
+            present = count_tickets(url)
+        except DatabaseError as exc:
+            raise CliError(str(exc)) from exc
+        shown = make_url(url).render_as_string(hide_password=True)
+        if present:
+            args.rows = present
+            print(f"measuring the {present} tickets already in {shown} (read-only)", file=sys.stderr)
+        else:
+            print(f"filling the empty database {shown} with {args.rows} tickets …", file=sys.stderr)
+    timings = run_queue_bench(args.rows, args.repeat, db_url=url)
     if args.json:
         payload = {
             "rows": args.rows,
@@ -463,6 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "eval": _run_eval,
         "corpus": corpus_command.run,
         **accounts.HANDLERS,
+        "next": claims_command.run,
     }
     try:
         return handlers.get(args.command or "gui", _run_gui)(args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -104,10 +105,19 @@ class TicketDetail:
     sentiment_scores: dict[str, float] = field(default_factory=dict)
     flag_reasons: list[str] = field(default_factory=list)
     tagged_at: datetime | None = None
+    # The claim ("next ticket"): who holds it and until when (a lease past ``claim_until`` is void).
+    claimed_by: str | None = None
+    claim_until: datetime | None = None
 
     @property
     def tagged(self) -> bool:
         return self.intent is not None or self.sentiment is not None
+
+    def claim_holder(self, now: datetime) -> str | None:
+        """Who is working on the ticket under a live claim at ``now``; None when nobody is."""
+        if self.claimed_by and self.claim_until is not None and self.claim_until > now:
+            return self.claimed_by
+        return None
 
     @property
     def intent_by_agent(self) -> bool:
@@ -150,8 +160,16 @@ class DraftRecord:
     updated_at: datetime
     generated_model: str | None = None
     generated_kb: tuple[str, ...] = ()
+    accepted_at: datetime | None = None  # the agent took the AI draft as theirs (Tab)
 
     @property
     def untouched(self) -> bool:
-        """The body is still exactly what the generator wrote."""
-        return self.generated is not None and self.body == self.generated
+        """An AI draft the agent has neither edited nor accepted: it reopens marked as a draft."""
+        return self.generated is not None and self.body == self.generated and self.accepted_at is None
+
+    def answers(self, messages: Sequence[MessageRecord]) -> bool:
+        """False for an untouched AI draft older than a message of the conversation: it was
+        written before the customer (or a colleague) said more, and must not be shown."""
+        if not self.untouched:
+            return True
+        return not any(m.created_at > self.updated_at for m in messages)

@@ -100,6 +100,16 @@ DEFAULT_NEGATIVE_THRESHOLD = 0.5
 TRIGGER_PREFIX = "触发词："
 
 
+def score_text(score: float, at_least: float = 0.0) -> str:
+    """``score`` with two decimals, or as many more as it takes not to read below ``at_least``:
+    a score that reached the threshold is never shown under it (0.0004 is not "0.00")."""
+    for digits in range(2, 7):
+        text = f"{score:.{digits}f}"
+        if float(text) >= at_least:
+            return text
+    return repr(score)
+
+
 @dataclass(frozen=True, slots=True)
 class FlagRule:
     """A ticket is flagged when p(negative) reaches the threshold or its intent is a flag intent.
@@ -124,7 +134,8 @@ class FlagRule:
         """Why the ticket is flagged (empty: it is not). Scores are the model's probabilities."""
         found: list[str] = []
         if negative_score is not None and negative_score >= self.negative_threshold:
-            found.append(f"负面情绪{'（坐席标注）' if sentiment_by_agent else f' {negative_score:.2f}'}")
+            score = score_text(negative_score, self.negative_threshold)
+            found.append(f"负面情绪{'（坐席标注）' if sentiment_by_agent else f' {score}'}")
         if intent is not None and intent in self.intents:
             name = INTENTS.get(intent, intent)
             if intent_by_agent or intent_score is None:

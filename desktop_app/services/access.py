@@ -1,13 +1,17 @@
 """Who is signed in and what their role allows.
 
-The services check roles themselves (``require_supervisor``) rather than trusting the
-UI to hide buttons: the CLI and any future front end go through the same checks.
+The services check roles themselves (``require_supervisor``, ``acting_user``) rather than
+trusting the UI to hide buttons: the CLI and any future front end go through the same
+checks. Every service method that changes data takes the acting ``User``; ``None`` (nobody
+signed in) is refused, and so is a hand-made ``User`` the store does not know.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from sqlalchemy.orm import Session
 
 from desktop_app.store.database import Database
 from desktop_app.store.users import UserRepository
@@ -32,6 +36,14 @@ ACTIONS_EN: dict[str, str] = {
     "接管工单": "taking over tickets",
     "取消标记": "unflagging tickets",
     "更改其他坐席的工单分配": "changing another agent's assignment",
+    "处理其他坐席的工单": "working on a ticket another agent holds",
+    "回复工单": "replying to tickets",
+    "修改工单状态": "changing a ticket's status",
+    "修改工单分配": "assigning tickets",
+    "更正标签": "correcting tags",
+    "保存草稿": "saving drafts",
+    "记录审计日志": "writing the audit log",
+    "转派工单": "reassigning tickets",
 }
 
 
@@ -72,13 +84,37 @@ def parse_role(value: str | Role) -> Role:
         raise ValueError(f"unknown role {value!r}; expected one of {', '.join(r.value for r in Role)}") from None
 
 
+def acting_user(session: Session, user: User | None, action: str) -> User:
+    """``user`` as the store knows them now, read in the caller's transaction.
+
+    PermissionDenied when nobody is signed in (``None``), or the account is unknown,
+    disabled or not the one the ``User`` was made from (a different id): a hand-made or
+    stale object proves nothing. The returned User carries the stored role, so a
+    supervisor demoted meanwhile acts as an agent at once.
+    """
+    if not isinstance(user, User):  # None, or a bare name: nobody signed in
+        raise PermissionDenied(None, action, Role.AGENT)
+    stored = UserRepository(session).get(user.name)
+    if stored is None or stored.disabled or stored.id != user.id:
+        raise PermissionDenied(user, action, Role.AGENT)
+    return User(stored.id, stored.name, Role(stored.role))
+
+
+def require_user(user: User | None, action: str, db: Database) -> User:
+    """``acting_user`` in a transaction of its own (for calls that write elsewhere)."""
+    with db.session() as session:
+        return acting_user(session, user, action)
+
+
 def require_supervisor(user: User | None, action: str, db: Database | None = None) -> User:
     """Return ``user`` if it is a supervisor; raise PermissionDenied otherwise (before anything is written).
 
     With ``db`` the role is read again from the store: a supervisor demoted or disabled while
     signed in loses the right at once, and a hand-made ``User`` object proves nothing.
     """
-    if user is None or user.role is not Role.SUPERVISOR:
+    if not isinstance(user, User):  # None, or a bare name: nobody signed in
+        raise PermissionDenied(None, action)
+    if user.role is not Role.SUPERVISOR:
         raise PermissionDenied(user, action)
     if db is not None:
         with db.session() as session:

@@ -5,6 +5,11 @@ Passwords are hashed with ``hashlib.scrypt`` (standard library, memory-hard) and
 (``scrypt$n=16384,r=8,p=1$<salt>$<hash>``, base64), so stronger parameters can be
 adopted later without breaking old hashes. n=16384 takes about 50 ms: fast enough to
 sign in from the GUI thread, slow enough to make guessing expensive.
+
+Every sign-in and every failed one is audited (``sign_in`` / ``sign_in_failed``, the
+failure's reason in the detail). Account changes that depend on a count (the first
+account, demoting a supervisor) read the count and write in one transaction that holds
+the ``users`` lock (``lock_for_write``), so two of them never both see the old count.
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from desktop_app.services.access import PermissionDenied, Role, User, parse_role, require_supervisor
 from desktop_app.services.audit import AuditAction
 from desktop_app.store.audit import AuditRepository
-from desktop_app.store.database import Database
+from desktop_app.store.database import Database, lock_for_write
 from desktop_app.store.users import UserRecord, UserRepository
+
+USERS_LOCK = "users"
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -157,6 +164,7 @@ class AccountService:
         name = _clean_name(name)
         check_password_strength(password)
         with self.db.session() as session:
+            lock_for_write(session, USERS_LOCK)
             users = UserRepository(session)
             if actor is None:
                 if users.count() > 0:
@@ -175,24 +183,45 @@ class AccountService:
         return _user(record)
 
     def authenticate(self, name: str, password: str) -> User:
-        """The signed-in user, or AuthenticationFailed (same message for a wrong name or password)."""
+        """The signed-in user, or AuthenticationFailed (same message for a wrong name or
+        password). Both outcomes are written to the audit log."""
+        name = name.strip()
         with self.db.session() as session:
-            record = UserRepository(session).get(name.strip())
+            record = UserRepository(session).get(name)
         if record is None:
             verify_password(password, _dummy_hash())
+            self._audit_sign_in(name, AuditAction.SIGN_IN_FAILED, "unknown user")
             raise AuthenticationFailed("用户名或密码错误 / wrong user name or password")
         if not verify_password(password, record.password_hash):
+            self._audit_sign_in(record.name, AuditAction.SIGN_IN_FAILED, "wrong password")
             raise AuthenticationFailed("用户名或密码错误 / wrong user name or password")
         if record.disabled:
+            self._audit_sign_in(record.name, AuditAction.SIGN_IN_FAILED, "account disabled")
             raise AuthenticationFailed(f"账号 {record.name} 已停用 / the account {record.name} is disabled")
+        self._audit_sign_in(record.name, AuditAction.SIGN_IN, None)
         return _user(record)
 
+    def _audit_sign_in(self, name: str, action: AuditAction, reason: str | None) -> None:
+        """The name as typed for a failed attempt (truncated): who is trying matters."""
+        with self.db.session() as session:
+            AuditRepository(session).append(name or "?", action, None, {"reason": reason} if reason else {})
+
     def set_role(self, actor: User, name: str, role: Role | str) -> User:
-        """Supervisors only; audited. The last enabled supervisor cannot be demoted."""
-        require_supervisor(actor, "修改角色", self.db)
+        """Supervisors only; audited. The last enabled supervisor cannot be demoted.
+
+        The actor's right, the supervisor count and the change are one transaction under
+        the ``users`` lock: two supervisors demoting each other at the same moment are
+        served one after the other, and the second finds they are no longer a supervisor
+        (or the last one), so the desk is never left without one.
+        """
+        require_supervisor(actor, "修改角色", self.db)  # refuse early, before waiting on the lock
         role = parse_role(role)
         with self.db.session() as session:
+            lock_for_write(session, USERS_LOCK)
             users = UserRepository(session)
+            stored = users.get(actor.name)
+            if stored is None or stored.disabled or stored.id != actor.id or stored.role != Role.SUPERVISOR.value:
+                raise PermissionDenied(actor, "修改角色")
             record = users.get(name.strip())
             if record is None:
                 raise AccountError(f"没有用户 {name} / no user named {name}")

@@ -1,11 +1,30 @@
-"""Who may change a ticket's assignee: the one rule shared by ``TicketService.assign``
-and ``SupervisionService.reassign``, so that no path lets an agent move a colleague's ticket."""
+"""Who may change a ticket: the rules shared by ``TicketService``, ``TaggingService`` and
+``SupervisionService``, so that no path lets an agent move or work a colleague's ticket.
+
+A ticket is *held* by its assignee, and by whoever has a live claim on it ("next
+ticket", ``services.claims``). Agents may change a ticket nobody holds or that they
+hold themselves (reply, status, tag correction, taking or releasing it); a ticket held by
+a colleague is theirs to work, and only a supervisor may step in (reply on it, change its
+status, correct its tags, reassign or take it over). Replying on a colleague's ticket is
+therefore refused for agents: two people answering one customer contradict each other,
+and the holder's draft would silently go stale.
+"""
 
 from __future__ import annotations
 
 from desktop_app.services.access import PermissionDenied, User
 
-__all__ = ["check_assignment", "touches_another"]
+__all__ = ["check_assignment", "check_may_work_on", "touches_another"]
+
+WORK_ON_ANOTHERS = "处理其他坐席的工单"
+
+
+def check_may_work_on(actor: User, *holders: str | None) -> None:
+    """Raise PermissionDenied unless ``actor`` may change a ticket held by ``holders`` (the
+    assignee, the live claimant; None: nobody)."""
+    if actor.is_supervisor or all(holder in (None, "", actor.name) for holder in holders):
+        return
+    raise PermissionDenied(actor, WORK_ON_ANOTHERS)
 
 
 def check_assignment(actor: User, current: str | None, to: str | None) -> None:

@@ -11,19 +11,28 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import aliased
 
-from desktop_app.domain.vocabulary import INTENTS, NEGATIVE, SENTIMENTS, TRIGGER_PREFIX, MessageRole, TicketStatus
+from desktop_app.domain.vocabulary import (
+    INTENTS,
+    NEGATIVE,
+    SENTIMENTS,
+    TRIGGER_PREFIX,
+    FlagRule,
+    MessageRole,
+    TicketStatus,
+)
 from desktop_app.services.display import mask_for_display
+from desktop_app.services.severity import WEIGHTS, Severity, severity, waiting_factor
 from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
 from desktop_app.store.schema import Feedback, Message, ReplyOutcome, Ticket, TicketTag
-from desktop_app.store.tickets import stored_reasons
+from desktop_app.store.tickets import load_json, stored_reasons
 
 Bucket = Literal["hour", "day"]
 TASKS: dict[str, tuple[str, ...]] = {"intent": tuple(INTENTS), "sentiment": tuple(SENTIMENTS)}
@@ -49,7 +58,8 @@ EDIT_DISTANCE_BINS: tuple[tuple[int, int | None], ...] = (
     (101, 201),
     (201, None),
 )
-FLAGGED_LIMIT = 1000  # the flagged queue shows at most this many, the longest-waiting
+FLAGGED_LIMIT = 1000  # the flagged queue shows at most this many, the most severe
+ESCALATION_SCAN_CHARS = 4000  # escalation words are looked for in this much of each ticket's text
 DEFAULT_DRAFT_SAMPLE = 2000  # the newest reply outcomes measured (pure-Python edit distance, cached)
 
 
@@ -70,6 +80,8 @@ class FlaggedTicket:
     created_at: datetime
     waiting_since: datetime | None  # None: the customer is not waiting on us
     waited_seconds: int | None
+    severity: Severity = Severity()  # services.severity: what orders the desk, highest first
+    version: int = 0  # the row's version when read: the desk's actions name it, so a stale one is refused
 
     @property
     def negative_score(self) -> float | None:
@@ -221,6 +233,34 @@ def local_utc_offset() -> timedelta:
     return datetime.now().astimezone().utcoffset() or timedelta(0)
 
 
+def _static_severity(row) -> Severity:  # type: ignore[no-untyped-def]
+    """The parts of a ticket's severity that do not change while it waits (no wait yet)."""
+    data = load_json(row.tag_scores)
+    data = data if isinstance(data, dict) else {}
+
+    def scores(task: str) -> dict[str, float]:
+        found = data.get(task)
+        if not isinstance(found, dict):
+            return {}
+        return {str(k): float(v) for k, v in found.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+
+    try:
+        flag_intents = FlagRule.from_json(data.get("flag")).intents
+    except ValueError:
+        flag_intents = FlagRule().intents
+    return severity(
+        intent=row.intent,
+        intent_score=row.intent_score,
+        intent_scores=scores("intent"),
+        sentiment=row.sentiment,
+        sentiment_score=row.sentiment_score,
+        sentiment_scores=scores("sentiment"),
+        text=row.text or "",
+        waited_seconds=None,
+        flag_intents=flag_intents,
+    )
+
+
 # -- the service ----------------------------------------------------------------------
 class DeskStatsService:
     """Read-only statistics for the supervisor desk; every method opens its own session."""
@@ -230,38 +270,79 @@ class DeskStatsService:
         # (draft, sent text) -> edit distance of the last sample: a periodic refresh only
         # measures the replies sent since (the DP is pure Python, ~0.4 ms per reply).
         self._distances: dict[tuple[str, str], int] = {}
+        # ticket id -> ((version, tagged_at), its severity without the wait) of the last refresh.
+        self._severities: dict[int, tuple[tuple[int, datetime | None], Severity]] = {}
 
     # flagged queue --------------------------------------------------------------------
     def flagged_tickets(self, now: datetime | None = None, limit: int = FLAGGED_LIMIT) -> list[FlaggedTicket]:
-        """Flagged tickets that are not resolved, the longest-waiting first (then the oldest;
-        tickets where the customer is not waiting on us come last)."""
+        """Flagged tickets that are not resolved, the most severe first (``services.severity``;
+        ties: the longest-waiting, then the oldest).
+
+        The severity depends on the wait, so it is worked out on every call over all open
+        flagged tickets; its other parts (from the stored tags and the first
+        ``ESCALATION_SCAN_CHARS`` of the text) are kept per ticket until its version or
+        tagging changes, so a refresh reads only light columns. Only the ``limit`` most
+        severe are built into rows.
+        """
         now = now or utcnow()
-        statement = (
-            select(
-                Ticket.id,
-                Ticket.external_id,
-                Ticket.customer,
-                Ticket.intent,
-                Ticket.intent_score,
-                Ticket.sentiment,
-                Ticket.sentiment_score,
-                Ticket.flag_reasons,
-                Ticket.assignee,
-                Ticket.status,
-                Ticket.created_at,
-                Ticket.waiting_since,
-            )
-            .where(Ticket.flagged.is_(True), Ticket.status.not_in(CLOSED_STATUSES))
-            .order_by(Ticket.waiting_since.is_(None), Ticket.waiting_since, Ticket.created_at, Ticket.id)
-            .limit(limit)
+        open_flagged = (Ticket.flagged.is_(True), Ticket.status.not_in(CLOSED_STATUSES))
+        light = select(Ticket.id, Ticket.version, Ticket.tagged_at, Ticket.waiting_since, Ticket.created_at)
+        heavy = select(
+            Ticket.id,
+            Ticket.version,
+            Ticket.tagged_at,
+            Ticket.intent,
+            Ticket.intent_score,
+            Ticket.sentiment,
+            Ticket.sentiment_score,
+            Ticket.tag_scores,
+            func.substr(Ticket.text, 1, ESCALATION_SCAN_CHARS).label("text"),
         )
+        detail = select(
+            Ticket.id,
+            Ticket.external_id,
+            Ticket.customer,
+            Ticket.intent,
+            Ticket.intent_score,
+            Ticket.sentiment,
+            Ticket.sentiment_score,
+            Ticket.flag_reasons,
+            Ticket.assignee,
+            Ticket.status,
+            Ticket.created_at,
+            Ticket.waiting_since,
+            Ticket.version,
+        )
+        known = self._severities
         with self.db.session() as session:
-            rows = session.execute(statement).all()
+            candidates = session.execute(light.where(*open_flagged)).all()
+            missing = [row.id for row in candidates if known.get(row.id, (None,))[0] != (row.version, row.tagged_at)]
+            for start in range(0, len(missing), 1000):
+                for row in session.execute(heavy.where(Ticket.id.in_(missing[start : start + 1000]))):
+                    known[row.id] = ((row.version, row.tagged_at), _static_severity(row))
+            ranked: list[tuple[float, int, datetime, int, Severity, int | None]] = []
+            wait_weight = 100.0 * WEIGHTS["waiting"]
+            for row in candidates:
+                entry = known.get(row.id)
+                if entry is None:  # deleted between the two reads
+                    continue
+                waited = None if row.waiting_since is None else max(int((now - row.waiting_since).total_seconds()), 0)
+                score = entry[1].score + wait_weight * waiting_factor(waited)  # the static parts carry no wait
+                longest_wait_first = -waited if waited is not None else 1
+                ranked.append((-score, longest_wait_first, row.created_at, row.id, entry[1], waited))
+            self._severities = {row.id: known[row.id] for row in candidates if row.id in known}
+            ranked.sort(key=lambda item: item[:4])
+            ranked = ranked[:limit]
+            chosen = [item[3] for item in ranked]
+            rows = {row.id: row for row in session.execute(detail.where(Ticket.id.in_(chosen)))} if chosen else {}
         result = []
-        for row in rows:
+        for _score, _wait, _created, ticket_id, static, waited in ranked:
+            parts = replace(static, waiting=waiting_factor(waited))
+            row = rows.get(ticket_id)
+            if row is None:  # resolved or deleted between the two reads
+                continue
             # The desk is a screen like any other: customer fields and quoted trigger words are masked.
             reasons = tuple(mask_for_display(reason) for reason in stored_reasons(row.flag_reasons))
-            waited = None if row.waiting_since is None else max(int((now - row.waiting_since).total_seconds()), 0)
             result.append(
                 FlaggedTicket(
                     id=row.id,
@@ -278,6 +359,8 @@ class DeskStatsService:
                     created_at=row.created_at,
                     waiting_since=row.waiting_since,
                     waited_seconds=waited,
+                    severity=parts,
+                    version=row.version,
                 )
             )
         return result

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop_app.nlp.drafting.drafter import DraftResult, ReplyDrafter
-from desktop_app.nlp.drafting.guard import PromiseMark
+from desktop_app.nlp.drafting.guard import PromiseMark, promise_check
 from desktop_app.nlp.drafting.knowledge_base import KbEntry, KnowledgeBase
 from desktop_app.nlp.drafting.pipeline import DraftPlan, Drafter, TicketView, draft_ticket, plan_draft
 from desktop_app.nlp.drafting.process import ProcessDrafter
@@ -78,11 +78,13 @@ class DraftingService:
 
 
     def needs_draft(self, ticket_id: int, agent: str) -> bool:
-        """No draft yet, nobody else holds the ticket, and the customer spoke last."""
+        """No draft yet (or only an untouched AI draft older than the newest message), nobody
+        else holds the ticket, and the customer spoke last."""
         with self.db.session() as session:
-            if DraftRepository(session).get(ticket_id, agent) is not None:
-                return False
+            draft = DraftRepository(session).get(ticket_id, agent)
             ticket = TicketRepository(session).detail(ticket_id)
+        if draft is not None and draft.answers(ticket.messages):
+            return False
         if ticket.assignee not in (None, "", agent):
             return False
         return not ticket.messages or ticket.messages[-1].role != "agent"
@@ -114,6 +116,14 @@ class DraftingService:
                 if current is None or current.untouched or not replace_untouched_only:
                     saved = drafts.put_generated(ticket_id, agent, result.text, result.model, result.kb_ids)
         return GeneratedDraft(ticket_id, result, planned.kb_entries, saved, tuple(outcome.marks))
+
+    def marks_for(self, ticket_id: int, text: str, kb_ids: tuple[str, ...]) -> tuple[PromiseMark, ...]:
+        """The promise check of a stored draft (a prefetched one, opened later): its sentences
+        against the entries it was written from and the ticket, as when it was generated."""
+        planned = self.plan(ticket_id)
+        entries = self.entries(kb_ids) if kb_ids else list(planned.kb_entries)
+        ticket_support = (*(t.text for t in planned.request.turns()), planned.request.product)
+        return tuple(promise_check(text, (*(e.text for e in entries), *ticket_support)))
 
     def entries(self, ids: tuple[str, ...]) -> list[KbEntry]:
         return [e for e in (self.kb.get(i) for i in ids) if e is not None]

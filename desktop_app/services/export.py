@@ -8,6 +8,9 @@ Supervisors only, audited. Two protections apply to every text cell:
   ``@``, tab or carriage return gets a leading ``'`` so that Excel, WPS or LibreOffice
   shows it as text instead of running it. Full-width ``＝ ＋ － ＠`` are escaped too,
   since Chinese input methods produce them and some spreadsheet versions evaluate them.
+  The escape is the last step: XLSX cannot hold control characters, and once they are
+  stripped ``\x01=HYPERLINK(…)`` would start with ``=``; a cell that only starts with
+  one after leading control characters is escaped as well (for CSV, read by any tool).
 
 Numbers, booleans and dates are written as such (they cannot carry a formula). CSV is
 UTF-8 with a BOM so that Excel opens Chinese text correctly. The file is written beside
@@ -19,7 +22,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -45,18 +48,24 @@ class ExportResult:
     masked: bool
 
 
+# Control characters a reader may drop before it looks for a formula (not tab and CR:
+# those are formula prefixes themselves).
+_CONTROL = "".join(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
+
+
 def escape_formula(value: str) -> str:
     """``value`` with a leading ``'`` when a spreadsheet would read it as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return "'" + value if value.lstrip(_CONTROL).startswith(FORMULA_PREFIXES) else value
 
 
-def _cell(value: Cell, masked: bool) -> Cell:
+def _cell(value: Cell, masked: bool, clean: Callable[[str], str] = str) -> Cell:
+    """A cell as written: masked, then cleaned for the format (``clean``), then escaped, last."""
     if value is None or isinstance(value, bool | int | float | date):
         return value
     text = str(value)
     if masked:
         text = mask_text(text).masked
-    return escape_formula(text)
+    return escape_formula(clean(text))
 
 
 def _write_csv(target: Path, headers: Sequence[str], rows: Iterable[Sequence[Cell]], masked: bool) -> int:
@@ -74,16 +83,15 @@ def _write_xlsx(target: Path, headers: Sequence[str], rows: Iterable[Sequence[Ce
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    def clean(value: Cell) -> Cell:
-        value = _cell(value, masked)
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    def strip_illegal(text: str) -> str:
+        return ILLEGAL_CHARACTERS_RE.sub("", text)
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("export")
-    sheet.append([escape_formula(ILLEGAL_CHARACTERS_RE.sub("", str(h))) for h in headers])
+    sheet.append([_cell(str(h), False, strip_illegal) for h in headers])
     count = 0
     for row in rows:
-        sheet.append([clean(v) for v in row])
+        sheet.append([_cell(v, masked, strip_illegal) for v in row])
         count += 1
     workbook.save(target)
     return count

@@ -41,6 +41,17 @@ def load_demo_tickets(path: Path = DEMO_TICKETS) -> list[NewTicket]:
     ]
 
 
+def demo_refusal(db: Database) -> str | None:
+    """Why the demo tickets will not go into ``db``, in words; None for a personal SQLite file."""
+    if db.engine.dialect.name == "sqlite":
+        return None
+    return (
+        f"seed-demo refuses {db.engine.dialect.name} databases: a shared server is every agent's real queue, and "
+        "60 made-up customers would land in it; the demo tickets are for a personal SQLite database "
+        "(the app adds them by itself on the first start)"
+    )
+
+
 def seed_demo_if_empty(db: Database, path: Path = DEMO_TICKETS) -> int:
     """Insert the demo tickets into an empty personal (SQLite) database; return how many.
 

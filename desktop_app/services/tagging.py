@@ -9,25 +9,28 @@ the CLI and scripts call ``tag_untagged``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from desktop_app.config import default_tagger_dir
-from desktop_app.domain.vocabulary import FlagRule
+from desktop_app.domain.vocabulary import NEGATIVE, TRIGGER_PREFIX, FlagRule
 from desktop_app.nlp.model_folder import ModelFolderError
 from desktop_app.nlp.tagging.tagger import TagResult, TicketTagger
-from desktop_app.services.access import User
+from desktop_app.services.access import User, acting_user
+from desktop_app.domain.clock import utcnow
+from desktop_app.services.assignment import check_may_work_on
 from desktop_app.services.audit import AuditAction
-from desktop_app.services.display import masked_detail
+from desktop_app.services.display import mask_for_display, masked_detail
 from desktop_app.store.audit import AuditRepository
 from desktop_app.store.database import Database
 from desktop_app.domain.records import TicketDetail, TicketTagging
 from desktop_app.store.tags import TagRepository
-from desktop_app.store.tickets import TicketRepository
+from desktop_app.store.tickets import TicketNotFound, TicketRepository
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "FlagExplanation",
     "ModelFolderError",
     "TaggedBatch",
     "Tagger",
@@ -79,6 +82,35 @@ def _tagging(ticket_id: int, result: TagResult) -> TicketTagging:
         flagged=result.flagged,
         flag_reasons=list(result.flag_reasons),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FlagExplanation:
+    """What ``TaggingService.explain`` found for one ticket."""
+
+    ticket_id: int
+    flagged: bool
+    reasons: list[str]  # the ticket's flag reasons now, masked for display
+    trigger: str  # its ``触发词：…`` reason, masked; "" when no word stands out (or not flagged)
+    stored: bool  # the trigger words were computed now and written
+
+
+def _trigger_reason(tagger: Tagger, ticket: TicketDetail) -> str:
+    """Occlusion over the words of ``ticket`` for what flagged it (``nlp.tagging.explain``).
+
+    The model tags the text afresh; a label an agent set decides instead of the model's,
+    as it does for the flag: their complaint intent is a target, their sentiment counts as
+    certain (p(negative) 1 or 0).
+    """
+    from desktop_app.nlp.tagging.explain import trigger_reason
+
+    (result,) = tagger.tag([ticket.text])
+    if ticket.intent_by_agent and ticket.intent is not None:
+        result = replace(result, intent=ticket.intent)
+    if ticket.sentiment_by_agent:
+        certain = 1.0 if ticket.sentiment == NEGATIVE else 0.0
+        result = replace(result, sentiment_scores={**result.sentiment_scores, NEGATIVE: certain})
+    return trigger_reason(tagger, ticket.text, result)  # type: ignore[arg-type]
 
 
 class TaggingService:
@@ -152,17 +184,62 @@ class TaggingService:
             done += self._tag_ids(ids[start : start + batch_size], retag=retag, batch_size=batch_size)
         return done
 
-    def correct(
-        self, ticket_id: int, task: str, label: str, agent: str, expected_version: int, actor: User | None = None
-    ) -> TicketDetail:
-        """An agent's label for ``task`` (``intent`` or ``sentiment``); versioned, kept as
-        feedback, and audited (as ``actor`` when given, else as ``agent``) in the same
-        transaction. Returns the ticket masked for display."""
+    def explain(self, ticket_id: int) -> FlagExplanation:
+        """The trigger words of one flagged ticket, computed now and kept in its flag reasons.
+
+        Batch tagging leaves them out (an extra batched run per ticket); the app asks for
+        them when someone looks: a flagged ticket opened in the pane, the desk's visible
+        rows. A ticket that already has them is returned as it is; its other reasons stay.
+        Raises TaggerUnavailable without a model, TicketNotFound for an unknown id.
+        """
+        tagger = self._require_tagger()
         with self.db.session() as session:
+            ticket = TicketRepository(session).detail(ticket_id)
+        existing = next((r for r in ticket.flag_reasons if r.startswith(TRIGGER_PREFIX)), "")
+        if not ticket.flagged or existing:
+            return self._explanation(ticket_id, ticket.flagged, ticket.flag_reasons, existing, stored=False)
+        trigger = _trigger_reason(tagger, ticket)
+        if not trigger:
+            return self._explanation(ticket_id, True, ticket.flag_reasons, "", stored=False)
+        with self.db.session() as session:
+            reasons = TagRepository(session).store_trigger_reason(ticket_id, trigger, ticket.version, ticket.tagged_at)
+        if reasons is None:  # changed meanwhile (re-tagged, unflagged, a new message): try again next look
+            return self._explanation(ticket_id, ticket.flagged, ticket.flag_reasons, "", stored=False)
+        return self._explanation(ticket_id, True, reasons, trigger, stored=True)
+
+    def explain_many(self, ticket_ids: Sequence[int]) -> list[FlagExplanation]:
+        """``explain`` for each ticket (the desk's visible rows); unknown ids are left out."""
+        found = []
+        for ticket_id in dict.fromkeys(ticket_ids):
+            try:
+                found.append(self.explain(ticket_id))
+            except TicketNotFound:
+                continue
+        return found
+
+    @staticmethod
+    def _explanation(ticket_id: int, flagged: bool, reasons: list[str], trigger: str, stored: bool) -> FlagExplanation:
+        return FlagExplanation(
+            ticket_id=ticket_id,
+            flagged=flagged,
+            reasons=[mask_for_display(reason) for reason in reasons],
+            trigger=mask_for_display(trigger) if trigger else "",
+            stored=stored,
+        )
+
+    def correct(
+        self, ticket_id: int, task: str, label: str, expected_version: int, *, actor: User | None
+    ) -> TicketDetail:
+        """``actor``'s label for ``task`` (``intent`` or ``sentiment``); versioned, kept as
+        feedback under their name, and audited in the same transaction. Agents correct
+        tickets nobody else holds (``services.assignment``). Returns the ticket masked for display."""
+        with self.db.session() as session:
+            user = acting_user(session, actor, "更正标签")
             before = TicketRepository(session).detail(ticket_id)
-            TagRepository(session).correct(ticket_id, task, label, agent, expected_version)
+            check_may_work_on(user, before.assignee, before.claim_holder(utcnow()))
+            TagRepository(session).correct(ticket_id, task, label, user.name, expected_version)
             AuditRepository(session).append(
-                actor.name if actor else agent,
+                user.name,
                 AuditAction.TAG_CORRECTION,
                 ticket_id,
                 {"task": task, "from": getattr(before, task), "to": label},

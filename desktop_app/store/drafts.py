@@ -21,7 +21,14 @@ from desktop_app.store.schema import Draft, ReplyOutcome
 def _record(draft: Draft) -> DraftRecord:
     kb = tuple(json.loads(draft.generated_kb)) if draft.generated_kb else ()
     return DraftRecord(
-        draft.ticket_id, draft.author, draft.body, draft.generated, draft.updated_at, draft.generated_model, kb
+        draft.ticket_id,
+        draft.author,
+        draft.body,
+        draft.generated,
+        draft.updated_at,
+        draft.generated_model,
+        kb,
+        draft.accepted_at,
     )
 
 
@@ -64,7 +71,19 @@ class DraftRepository:
         draft.generated_model = model
         draft.generated_kb = json.dumps(list(kb_ids))
         draft.updated_at = now
+        draft.accepted_at = None  # a new AI draft, not yet the agent's
         self.session.flush()
+        return _record(draft)
+
+    def accept(self, ticket_id: int, author: str) -> DraftRecord | None:
+        """The agent took the AI draft as their own text (Tab): it reopens as theirs, and the
+        generated text stays beside it for the (generated, sent) pair. None without a draft."""
+        draft = self._row(ticket_id, author)
+        if draft is None:
+            return None
+        if draft.generated is not None and draft.accepted_at is None:
+            draft.accepted_at = utcnow()
+            self.session.flush()
         return _record(draft)
 
     def delete(self, ticket_id: int, author: str) -> None:

@@ -201,7 +201,8 @@ class AuditEntry(Base):
     """Who did what, when, to which ticket: reveals, exports, role changes, tag corrections.
 
     Append-only: the repository has no update or delete, and triggers (SQLite and
-    PostgreSQL) refuse both at the SQL level. ``ticket_id`` is no foreign key on purpose:
+    PostgreSQL) refuse both at the SQL level, and on SQLite a REPLACE of an existing row.
+    Each row carries the hash chain of ``store.audit_chain``. ``ticket_id`` is no foreign key on purpose:
     the record must outlive the ticket it names.
     """
 
@@ -231,6 +232,14 @@ for _event in ("UPDATE", "DELETE"):
             f"BEGIN SELECT RAISE(ABORT, '{AUDIT_APPEND_ONLY_MESSAGE}'); END"
         ).execute_if(dialect="sqlite"),
     )
+# SQLite's REPLACE deletes the row it conflicts with without firing DELETE triggers; an
+# insert naming an existing id is refused before that can happen (migration 0006).
+AUDIT_NO_REPLACE_SQLITE = (
+    "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
+    "WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) "
+    f"BEGIN SELECT RAISE(ABORT, '{AUDIT_APPEND_ONLY_MESSAGE}'); END"
+)
+event.listen(AuditEntry.__table__, "after_create", DDL(AUDIT_NO_REPLACE_SQLITE).execute_if(dialect="sqlite"))
 event.listen(
     AuditEntry.__table__,
     "after_create",

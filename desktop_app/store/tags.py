@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -181,6 +182,48 @@ class TagRepository:
                 ],
             )
         return [t.ticket_id for t in saved]
+
+    # -- explanations and re-tagging ----------------------------------------------
+    def store_trigger_reason(
+        self, ticket_id: int, reason: str, version: int, tagged_at: datetime | None
+    ) -> list[str] | None:
+        """Put ``reason`` (``触发词：…``) in place of the ticket's trigger words, keeping its other
+        reasons; return the reasons stored, or None when the ticket is no longer flagged or
+        changed since it was read at ``version`` / ``tagged_at`` (the words may be stale).
+
+        Like tagging this is not an edit: version and ``updated_at`` stay as they are.
+        """
+        ticket = self.session.get(Ticket, ticket_id)
+        if ticket is None or not ticket.flagged or ticket.version != version or ticket.tagged_at != tagged_at:
+            return None
+        reasons = [r for r in stored_reasons(ticket.flag_reasons) if not r.startswith(TRIGGER_PREFIX)] + [reason]
+        same_tagging = Ticket.tagged_at.is_(None) if tagged_at is None else Ticket.tagged_at == tagged_at
+        statement = (
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.version == version, Ticket.flagged.is_(True), same_tagging)
+            .values(flag_reasons=json.dumps(reasons, ensure_ascii=False))
+            .execution_options(synchronize_session=False)
+        )
+        return reasons if self.session.execute(statement).rowcount else None
+
+    def mark_for_retagging(self, ticket_ids: Sequence[int]) -> None:
+        """The tickets' text changed (a new customer message): tag them again.
+
+        ``tagged_at`` goes back to NULL, so the background tagger picks them up; until it
+        does they keep their tags and flag. Trigger words quoted the old text and go. Labels
+        an agent set stay (a stored label without a score), and re-tagging keeps them too.
+        """
+        if not ticket_ids:
+            return
+        rows = self.session.execute(select(Ticket.id, Ticket.flag_reasons).where(Ticket.id.in_(ticket_ids))).all()
+        for ticket_id, flag_reasons in rows:
+            reasons = [r for r in stored_reasons(flag_reasons) if not r.startswith(TRIGGER_PREFIX)]
+            self.session.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket_id)
+                .values(tagged_at=None, flag_reasons=json.dumps(reasons, ensure_ascii=False))
+                .execution_options(synchronize_session=False)
+            )
 
     # -- agents' corrections -------------------------------------------------------
     def correct(self, ticket_id: int, task: str, label: str, author: str, expected_version: int) -> int:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
@@ -201,6 +201,8 @@ class TicketRepository:
             sentiment_scores=stored_scores(ticket.tag_scores, "sentiment"),
             flag_reasons=stored_reasons(ticket.flag_reasons),
             tagged_at=ticket.tagged_at,
+            claimed_by=ticket.claimed_by,
+            claim_until=ticket.claim_until,
         )
 
     def existing_external_ids(self, external_ids: Sequence[str]) -> set[str]:
@@ -255,6 +257,17 @@ class TicketRepository:
     def update_versioned(self, ticket_id: int, expected_version: int, **values: object) -> int:
         """Apply ``values`` only if the row is still at ``expected_version``; return the new version."""
         values.setdefault("updated_at", utcnow())
+        if "assignee" in values and "claimed_by" not in values:
+            # A claim belongs to the assignee: handing the ticket to anyone else ends it.
+            assignee = values["assignee"]
+            if assignee is None:
+                values.update(claimed_by=None, claim_until=None)
+            else:
+                kept = Ticket.claimed_by == assignee
+                values.update(
+                    claimed_by=case((kept, Ticket.claimed_by), else_=None),
+                    claim_until=case((kept, Ticket.claim_until), else_=None),
+                )
         statement = (
             update(Ticket)
             .where(Ticket.id == ticket_id, Ticket.version == expected_version)
@@ -268,6 +281,72 @@ class TicketRepository:
                 f"ticket {ticket_id} was changed by someone else (version {expected_version} is stale)"
             )
         return expected_version + 1
+
+    def ids_by_external_id(self, external_ids: Sequence[str]) -> dict[str, int]:
+        if not external_ids:
+            return {}
+        statement = select(Ticket.external_id, Ticket.id).where(Ticket.external_id.in_(external_ids))
+        return dict(self.session.execute(statement).all())
+
+    def append_messages(self, ticket_id: int, messages: Sequence[MessageRecord]) -> list[MessageRecord]:
+        """Add those of ``messages`` the ticket does not hold yet (same role, text and time), in
+        time order; return the ones added.
+
+        The conversation moved on, so this is an edit (version + 1: an agent replying from an
+        older read is told to reload first). A customer's messages join the ticket's text (what
+        the tagger reads) and put the ball back with us (waiting since the first of them; a
+        ticket waiting on the customer or resolved reopens); an agent's last word hands it to
+        the customer, as an import would have set it. Tags are the caller's business
+        (``services.tickets.add_messages`` re-tags).
+        """
+        ticket = self.session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise TicketNotFound(f"ticket {ticket_id} does not exist")
+        held = set(
+            self.session.execute(
+                select(Message.role, Message.text, Message.created_at).where(Message.ticket_id == ticket_id)
+            ).all()
+        )
+        added: list[MessageRecord] = []
+        for message in sorted(messages, key=lambda m: m.created_at):
+            key = (message.role, message.text, message.created_at)
+            if key not in held:
+                held.add(key)
+                added.append(message)
+        if not added:
+            return []
+        for message in added:
+            self.session.add(
+                Message(
+                    ticket_id=ticket_id,
+                    role=message.role,
+                    author=message.author or (ticket.customer if message.role == "customer" else ""),
+                    text=message.text,
+                    created_at=message.created_at,
+                )
+            )
+        waiting, status = ticket.waiting_since, ticket.status
+        for message in added:
+            waiting = (waiting or message.created_at) if message.role == "customer" else None
+        if added[-1].role == "customer":
+            status = status if status in ("new", "open") else "open"
+        elif status in ("new", "open"):
+            status = "waiting_customer"
+        values: dict[str, Any] = {
+            "waiting_since": waiting,
+            "status": status,
+            "updated_at": max(ticket.updated_at, added[-1].created_at),
+            "version": Ticket.version + 1,
+        }
+        customer_text = "\n".join(m.text for m in added if m.role == "customer")
+        if customer_text:
+            values["text"] = Ticket.text + ("\n" + customer_text)
+        self.session.execute(
+            update(Ticket).where(Ticket.id == ticket_id).values(**values).execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+        self.session.expire(ticket)  # the next read in this session sees the new text and version
+        return added
 
     def add_message(self, ticket_id: int, message: MessageRecord) -> int:
         row = Message(

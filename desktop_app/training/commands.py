@@ -44,6 +44,8 @@ def run_train_tagger(args: argparse.Namespace) -> int:
     if args.pretrain_steps is not None:
         recipe.pretrain = replace(recipe.pretrain, steps=args.pretrain_steps)
     recipe.threads = getattr(args, "threads", 2) or 2
+    if getattr(args, "seeds", None):
+        recipe.seeds = tuple(args.seeds)
     if getattr(args, "pretrain_epochs", None) is not None:
         recipe.pretrain = replace(recipe.pretrain, epochs=args.pretrain_epochs)
     if args.epochs is not None:

@@ -1,7 +1,9 @@
-"""Starting the GUI: Qt application, translations, database, first-run demo data, sign-in."""
+"""Starting the GUI: Qt application, translations, the log and error dialog, database,
+first-run demo data, the last run's crash report, sign-in."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop_app.config import LANG_ENV_VAR, RESOURCES_DIR
 from desktop_app.services.access import User
 from desktop_app.services.accounts import AccountService
+from desktop_app.services.diagnostics import install_diagnostics
 from desktop_app.services.seed import seed_demo_if_empty
 from desktop_app.store.database import Database, DatabaseError
 
@@ -68,6 +71,11 @@ def run_gui(db_url: str, lang: str | None = None) -> int:
     app.setFont(font)
     install_translation(app, lang)
     app.setApplicationDisplayName(QCoreApplication.translate("App", "售后助手"))
+    from desktop_app.ui.common.error_report import ErrorReporter, offer_crash_report  # after QApplication exists
+
+    diagnostics = install_diagnostics(level=logging.INFO)
+    reporter = ErrorReporter(diagnostics, app)  # an error nobody caught: a dialog naming the log
+    offer_crash_report(diagnostics)
     try:
         db = Database.open(db_url)
         seed_demo_if_empty(db)
@@ -81,4 +89,5 @@ def run_gui(db_url: str, lang: str | None = None) -> int:
             return 0
         return app.exec()
     finally:
+        reporter.close()
         db.close()

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_app/ui/app.py" line="70"/>
+        <location filename="../../desktop_app/ui/app.py" line="73"/>
         <source>售后助手</source>
         <translation>AfterSales Assist</translation>
     </message>
@@ -153,42 +153,55 @@
 <context>
     <name>DraftBar</name>
     <message>
-        <location filename="../../desktop_app/ui/draft_bar.py" line="31"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="37"/>
+        <source>草稿里划波浪线的句子做了知识库和工单都没有依据的承诺，发送前请核实或修改</source>
+        <translation>The sentences with a wavy underline promise something neither the knowledge base nor the ticket supports; check or change them before sending</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="90"/>
+        <source>%n 句承诺无依据</source>
+        <translation>
+            <numerusform>%n unsupported promise</numerusform>
+            <numerusform>%n unsupported promises</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="40"/>
         <source>参考：</source>
         <translation>Sources:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/draft_bar.py" line="33"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="42"/>
         <source>停止</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/draft_bar.py" line="34"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="43"/>
         <source>停止生成，保留已生成的部分</source>
         <translation>Stop generating and keep what has been written so far</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/draft_bar.py" line="35"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="44"/>
         <source>重新生成</source>
         <translation>Regenerate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/draft_bar.py" line="36"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="45"/>
         <source>重新生成 AI 草稿（已编辑的回复会先询问）</source>
         <translation>Generate the AI draft again (asks first if you have written your own text)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/draft_bar.py" line="58"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="69"/>
         <source>AI草稿生成中…</source>
         <translation>AI draft: writing…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/draft_bar.py" line="59"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="70"/>
         <source>AI草稿 · Tab 接受 · 编辑即接受</source>
         <translation>AI draft · Tab accepts · editing accepts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/draft_bar.py" line="60"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="71"/>
         <source>AI草稿（已停止）· Tab 接受 · 编辑即接受</source>
         <translation>AI draft (stopped) · Tab accepts · editing accepts</translation>
     </message>
@@ -196,75 +209,188 @@
 <context>
     <name>DraftPresenter</name>
     <message>
-        <location filename="../../desktop_app/ui/draft_presenter.py" line="159"/>
+        <location filename="../../desktop_app/ui/drafting/draft_presenter.py" line="179"/>
         <source>重新生成草稿</source>
         <translation>Regenerate the draft</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/draft_presenter.py" line="160"/>
+        <location filename="../../desktop_app/ui/drafting/draft_presenter.py" line="180"/>
         <source>回复框里有您自己写的内容。用新的 AI 草稿替换它吗？</source>
         <translation>The reply box holds text you wrote. Replace it with a new AI draft?</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/draft_presenter.py" line="249"/>
+        <location filename="../../desktop_app/ui/drafting/draft_presenter.py" line="282"/>
         <source>AI草稿生成失败：%1</source>
         <translation>The AI draft failed: %1</translation>
     </message>
 </context>
 <context>
+    <name>ErrorReporter</name>
+    <message>
+        <location filename="../../desktop_app/ui/common/error_report.py" line="82"/>
+        <source>售后助手出错了</source>
+        <translation>AfterSales Assist ran into a problem</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/error_report.py" line="82"/>
+        <source>发生了一个意外错误：%1</source>
+        <translation>An unexpected error occurred: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/error_report.py" line="88"/>
+        <source>打开日志文件夹</source>
+        <translation>Open the log folder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/error_report.py" line="94"/>
+        <source>已保存的工作不受影响，可以继续使用；如果再次出现，请重启售后助手。详情已写入日志：%1</source>
+        <translation>Work already saved is not affected and you can carry on; if it happens again, restart AfterSales Assist. The details are in the log: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/error_report.py" line="98"/>
+        <source>（共 %1 个错误）</source>
+        <translation>(%1 errors in all)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/error_report.py" line="107"/>
+        <source>错误报告</source>
+        <translation>Crash report</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/error_report.py" line="108"/>
+        <source>售后助手上次运行时出现了意外错误。</source>
+        <translation>AfterSales Assist ran into an unexpected error the last time it ran.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/error_report.py" line="110"/>
+        <source>错误报告（个人信息已脱敏）保存在：%1
+可以把它发给技术支持，帮助我们修复问题。</source>
+        <translation>The crash report (personal data masked) is saved at: %1
+You can send it to your support team to help fix the problem.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/error_report.py" line="117"/>
+        <source>打开所在文件夹</source>
+        <translation>Open its folder</translation>
+    </message>
+</context>
+<context>
+    <name>FlagReasons</name>
+    <message>
+        <location filename="../../desktop_app/ui/common/reasons.py" line="76"/>
+        <source>触发词：%1</source>
+        <translation>Trigger words: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/reasons.py" line="79"/>
+        <source>负面情绪（坐席标注）</source>
+        <translation>Negative sentiment (set by an agent)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/reasons.py" line="80"/>
+        <source>负面情绪 %1</source>
+        <translation>Negative sentiment %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/reasons.py" line="84"/>
+        <source>%1意图（坐席标注）</source>
+        <translation>%1 intent (set by an agent)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/reasons.py" line="85"/>
+        <source>%1意图 %2</source>
+        <translation>%1 intent %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/reasons.py" line="91"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+</context>
+<context>
     <name>FlaggedTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="44"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="52"/>
         <source>工单号</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="45"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="53"/>
+        <source>严重度</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="165"/>
+        <source>严重度 %1（满分 100）</source>
+        <translation>Severity %1 (out of 100)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="166"/>
+        <source>负面情绪 %1 × 35</source>
+        <translation>Negative sentiment %1 × 35</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="167"/>
+        <source>投诉意图 %1 × 20</source>
+        <translation>Complaint intent %1 × 20</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="168"/>
+        <source>升级词 %1 %2 × 30</source>
+        <translation>Escalation words %1 %2 × 30</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="169"/>
+        <source>等待 %1 × 15</source>
+        <translation>Waiting %1 × 15</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="54"/>
         <source>客户</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="46"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="55"/>
         <source>标记原因</source>
         <translation>Flagged because</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="47"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="56"/>
         <source>负面分</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="48"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="57"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="49"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="58"/>
         <source>触发词</source>
         <translation>Trigger words</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="50"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="59"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="51"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="60"/>
         <source>已等待</source>
         <translation>Waited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="52"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="61"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="125"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="138"/>
         <source>%1（坐席）</source>
         <translation>%1 (agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="140"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="153"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
@@ -272,107 +398,107 @@
 <context>
     <name>Formatting</name>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="29"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="29"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="33"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="33"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="36"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="36"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="57"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="57"/>
         <source>新工单</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="58"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="58"/>
         <source>处理中</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="59"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="59"/>
         <source>待客户回复</source>
         <translation>Waiting for customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="60"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="60"/>
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="61"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="61"/>
         <source>物流配送</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="62"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="62"/>
         <source>退货退款</source>
         <translation>Return &amp; refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="63"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="63"/>
         <source>换货</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="64"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="64"/>
         <source>仅退款/补发/价保</source>
         <translation>Refund / reship / price protection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="65"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="65"/>
         <source>维修保修</source>
         <translation>Repair &amp; warranty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="66"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="66"/>
         <source>订单修改/取消</source>
         <translation>Order change / cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="67"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="67"/>
         <source>发票</source>
         <translation>Invoice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="68"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="68"/>
         <source>商品咨询</source>
         <translation>Product question</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="69"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="69"/>
         <source>账户/支付/优惠</source>
         <translation>Account / payment / coupons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="70"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="70"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="71"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="71"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="72"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="72"/>
         <source>负面</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="73"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="73"/>
         <source>中性</source>
         <translation>Neutral</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/formatting.py" line="74"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="74"/>
         <source>正面</source>
         <translation>Positive</translation>
     </message>
@@ -423,57 +549,57 @@
 <context>
     <name>ImportController</name>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="162"/>
         <source>正在导入 %1 …</source>
         <translation>Importing %1…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="162"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="164"/>
         <source>导入工单</source>
         <translation>Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="184"/>
         <source>已读取 %1 行，导入 %2 个工单</source>
         <translation>Read %1 rows, imported %2 tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="202"/>
         <source>导入完成</source>
         <translation>Import finished</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="202"/>
         <source>导入已取消</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="205"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="205"/>
         <source>新导入 %1 个，已存在 %2 个，跳过 %3 行。</source>
         <translation>%1 new, %2 already present, %3 rows skipped.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="213"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="213"/>
         <source>第 %1 行：%2</source>
         <translation>Row %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="218"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="218"/>
         <source>另有 %1 行错误未列出。</source>
         <translation>%1 more rows with errors are not listed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="229"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="229"/>
         <source>无法导入</source>
         <translation>Import failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="237"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="237"/>
         <source>导入时出错，已导入的工单会保留，再次导入同一文件不会重复。详情已写入日志。</source>
         <translation>The import failed. Tickets already imported are kept, and importing the same file again adds no duplicates. Details are in the log.</translation>
     </message>
@@ -481,56 +607,56 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="44"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="44"/>
         <source>没有找到工单内容（客户的问题）所在的列。文件中的列：%1。
 请重新导入，并在导入对话框的“列映射”中指定哪一列是内容，例如：问题描述=text</source>
         <translation>No column holds the ticket text (the customer&apos;s question). Columns in the file: %1.
 Import again and name the text column under “Column mapping” in the import dialog, for example: 问题描述=text</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="50"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="50"/>
         <source>“列映射”中的这些列在文件中找不到：%1。
 请检查列名是否与文件第一行的表头完全一致。</source>
         <translation>These columns from “Column mapping” are not in the file: %1.
 Check that the names match the header in the file&apos;s first line exactly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="55"/>
         <source>“列映射”中的字段 %1 不存在。可用字段：%2</source>
         <translation>“Column mapping” names an unknown field %1. Available fields: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="60"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="60"/>
         <source>“列映射”的格式不对：每一项写成 列名=字段，多项用逗号分隔，例如：问题=text, 旺旺号=customer</source>
         <translation>“Column mapping” is not in the right form: write each entry as column=field, separated by commas, for example: 问题=text, 旺旺号=customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="64"/>
         <source>找不到这个文件，请检查路径。</source>
         <translation>The file was not found. Please check the path.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="66"/>
         <source>不支持这种文件类型，请选择 CSV、XLSX 或 JSONL 文件。</source>
         <translation>This file type is not supported. Please choose a CSV, XLSX or JSONL file.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="68"/>
         <source>无法识别文件的文字编码。请用 UTF-8 或 GBK 编码另存为 CSV 后再导入。</source>
         <translation>The file&apos;s text encoding is not recognised. Save it as CSV in UTF-8 or GBK and import it again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="72"/>
         <source>文件是空的，没有可导入的内容。</source>
         <translation>The file is empty; there is nothing to import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="73"/>
         <source>文件无法导入：格式不对或已损坏。详细信息见下方。</source>
         <translation>The file cannot be imported: its format is wrong or it is damaged. See the details below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="80"/>
         <source>“列映射”中填写 %1</source>
         <translation>enter %1 under “Column mapping”</translation>
     </message>
@@ -538,42 +664,42 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>ImportOptionsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="90"/>
         <source>导入工单</source>
         <translation>Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="92"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="95"/>
         <source>可选，例如：问题=text, 旺旺号=customer</source>
         <translation>Optional, e.g. 问题=text, 旺旺号=customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="100"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="101"/>
         <source>列映射</source>
         <translation>Column mapping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="104"/>
         <source>支持 CSV、XLSX、JSONL；自动识别 UTF-8、GBK/GB18030、UTF-16 编码与淘宝/京东/拼多多常见表头。可用字段：external_id, customer, channel, created_at, text, order_id, product, status, assignee</source>
         <translation>Supports CSV, XLSX and JSONL; detects UTF-8, GBK/GB18030 and UTF-16 encodings and the usual Taobao / JD / Pinduoduo headers. Available fields: external_id, customer, channel, created_at, text, order_id, product, status, assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="117"/>
         <source>工单导出 (%1);;所有文件 (*)</source>
         <translation>Ticket exports (%1);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="118"/>
         <source>选择工单导出文件</source>
         <translation>Choose a ticket export file</translation>
     </message>
@@ -581,102 +707,102 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="57"/>
         <source>创建主管账号</source>
         <translation>Create the supervisor account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="57"/>
         <source>登录售后助手</source>
         <translation>Sign in to AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="59"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="59"/>
         <source>首次使用：请创建主管账号。主管登录后可以添加坐席账号。</source>
         <translation>First start: create the supervisor account. Once signed in, the supervisor can add agent accounts.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="61"/>
         <source>请输入用户名和密码。</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="76"/>
         <source>创建并登录</source>
         <translation>Create and sign in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="76"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="77"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="83"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="84"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="86"/>
         <source>至少 %1 个字符</source>
         <translation>at least %1 characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="87"/>
         <source>确认密码</source>
         <translation>Confirm password</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="101"/>
         <source>请输入用户名。</source>
         <translation>Enter a user name.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="108"/>
         <source>两次输入的密码不一致。</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="111"/>
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="146"/>
         <source>该账号已停用，请联系主管。</source>
         <translation>This account is disabled; ask a supervisor.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="147"/>
         <source>用户名或密码错误。</source>
         <translation>Wrong user name or password.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="151"/>
         <source>该用户名已存在。</source>
         <translation>This user name is taken.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="154"/>
         <source>无法登录：%1</source>
         <translation>Cannot sign in: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="157"/>
         <source>密码至少 %1 个字符。</source>
         <translation>The password needs at least %1 characters.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/login_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="171"/>
         <source>正在验证…</source>
         <translation>Checking…</translation>
     </message>
@@ -684,148 +810,153 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="62"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="383"/>
+        <source>领取下一个工单失败：%1</source>
+        <translation>Could not claim the next ticket: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="69"/>
         <source>售后助手 AfterSales Assist</source>
         <translation>AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="121"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="136"/>
         <source>数据库：%1</source>
         <translation>Database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="122"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="137"/>
         <source>坐席：%1</source>
         <translation>Agent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="123"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="138"/>
         <source>智能标签：加载中…</source>
         <translation>Smart tags: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="124"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="139"/>
         <source>AI草稿：加载中…</source>
         <translation>AI drafts: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="139"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="154"/>
         <source>队列读取失败：%1</source>
         <translation>Could not load the queue: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="173"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="191"/>
         <source>导入工单…</source>
         <translation>Import tickets…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="174"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="192"/>
         <source>下一个待处理</source>
         <translation>Next unhandled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="175"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="193"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="176"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="194"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="177"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="195"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="178"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="384"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="196"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="439"/>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="180"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="198"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="185"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="203"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="189"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="207"/>
         <source>队列</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="192"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="210"/>
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="205"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="223"/>
         <source>智能标签：%1</source>
         <translation>Smart tags: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="213"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="231"/>
         <source>智能标签已停用：%1</source>
         <translation>Smart tags are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="216"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="234"/>
         <source>队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>The queue, replies and imports work as usual. Put the tagger model in models/tagger (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="220"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="238"/>
         <source>智能标签：已停用</source>
         <translation>Smart tags: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="253"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="271"/>
         <source>智能标签出错：%1</source>
         <translation>Smart tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="268"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="289"/>
         <source>AI草稿：%1</source>
         <translation>AI drafts: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="278"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="299"/>
         <source>AI草稿已关闭：%1</source>
         <translation>AI drafts are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="280"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="301"/>
         <source>回复照常手写。把草稿模型放到 models/drafter（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>Write replies by hand as usual. Put the drafter model in models/drafter (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="285"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="306"/>
         <source>AI草稿：已关闭</source>
         <translation>AI drafts: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="322"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="343"/>
         <source>工作台</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="330"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="353"/>
         <source>主管台</source>
         <translation>Supervisor desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="347"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="402"/>
         <source>没有待处理的工单了 🎉</source>
         <translation>No unhandled tickets left 🎉</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="386"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="441"/>
         <source>↑/↓  在队列中移动
 Enter  打开工单并开始回复
 /  搜索
@@ -846,7 +977,12 @@ F5  Refresh
 Ctrl+I  Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="409"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="477"/>
+        <source>正在保存并关闭，请稍候…</source>
+        <translation>Saving and closing, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="538"/>
         <source>草稿未能保存</source>
         <translation>Draft not saved</translation>
     </message>
@@ -854,42 +990,42 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="53"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="53"/>
         <source>搜索内容、客户、订单号（按 / 聚焦）</source>
         <translation>Search text, customer, order no. (press / to focus)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="56"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="56"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="57"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="57"/>
         <source>待处理（新+处理中）</source>
         <translation>Unhandled (New + Open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="61"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="61"/>
         <source>全部意图</source>
         <translation>All intents</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="65"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="65"/>
         <source>全部情绪</source>
         <translation>All sentiments</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="68"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="68"/>
         <source>仅看标记</source>
         <translation>Flagged only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="174"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="174"/>
         <source>共 %1 个工单</source>
         <translation>%1 tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_panel.py" line="176"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="176"/>
         <source>第 %1 / %2 页</source>
         <translation>Page %1 / %2</translation>
     </message>
@@ -897,57 +1033,57 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>QueueTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="63"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="63"/>
         <source>工单号</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="64"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="64"/>
         <source>客户</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="65"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="65"/>
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="66"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="66"/>
         <source>问题</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="67"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="67"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="68"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="68"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="69"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="69"/>
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="70"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="70"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="71"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="71"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="72"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="72"/>
         <source>等待时长</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/queue_model.py" line="73"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="73"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
@@ -993,22 +1129,27 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../desktop_app/ui/reply_editor.py" line="35"/>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="107"/>
+        <source>未在知识库中找到依据</source>
+        <translation>No support found in the knowledge base</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="57"/>
         <source>在此输入回复……（Ctrl+Enter 发送，Esc 返回队列）</source>
         <translation>Type your reply here… (Ctrl+Enter to send, Esc to return to the queue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reply_editor.py" line="36"/>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="58"/>
         <source>发送</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reply_editor.py" line="37"/>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="59"/>
         <source>发送回复 (Ctrl+Enter)</source>
         <translation>Send reply (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reply_editor.py" line="162"/>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="270"/>
         <source>正在编辑……</source>
         <translation>Editing…</translation>
     </message>
@@ -1016,7 +1157,7 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>RevealDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reveal_dialog.py" line="22"/>
+        <location filename="../../desktop_app/ui/dialogs/reveal_dialog.py" line="22"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1024,158 +1165,163 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>SupervisorDesk</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="97"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="112"/>
         <source>关闭提示</source>
         <translation>Close message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="126"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="141"/>
         <source>转派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="127"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="142"/>
         <source>我来接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="128"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="143"/>
         <source>取消标记…</source>
         <translation>Unflag…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="129"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="144"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="130"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="145"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="131"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="146"/>
         <source>把选中的工单转给另一位坐席</source>
         <translation>Give the selected ticket to another agent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="132"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="147"/>
         <source>由你来处理选中的工单</source>
         <translation>Handle the selected ticket yourself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="133"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="148"/>
         <source>确认无需关注后取消标记（须填写原因）</source>
         <translation>Clear the flag once no attention is needed (a reason is required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="134"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="149"/>
         <source>把当前列表导出为 CSV 或 Excel</source>
         <translation>Export this list to CSV or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="151"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="166"/>
         <source>标记队列</source>
         <translation>Flagged queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="152"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="167"/>
         <source>图表</source>
         <translation>Charts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="153"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="168"/>
         <source>模型健康</source>
         <translation>Model health</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="262"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="280"/>
         <source>读取数据失败：%1</source>
         <translation>Could not read the data: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="278"/>
-        <source>显示等待最久的 %1 个标记工单 · 更新于 %2</source>
-        <translation>Showing the %1 longest-waiting flagged tickets · updated %2</translation>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="296"/>
+        <source>显示最严重的 %1 个标记工单 · 更新于 %2</source>
+        <translation>Showing the %1 most severe flagged tickets · updated %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="280"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="298"/>
         <source>共 %1 个标记工单 · 更新于 %2</source>
         <translation>%1 flagged tickets · updated %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="340"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="412"/>
         <source>已把工单 %1 转给 %2</source>
         <translation>Ticket %1 reassigned to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="342"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="414"/>
         <source>已取消工单 %1 的分配</source>
         <translation>Ticket %1 unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="344"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="416"/>
         <source>转派</source>
         <translation>Reassign</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="351"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="423"/>
         <source>已接手工单 %1</source>
         <translation>You took over ticket %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="352"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="424"/>
         <source>接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="360"/>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="373"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="432"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="445"/>
         <source>取消标记</source>
         <translation>Unflag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="361"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="433"/>
         <source>取消工单 %1 的标记的原因（必填）：</source>
         <translation>Why unflag ticket %1 (required):</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="369"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="441"/>
         <source>取消标记须填写原因，工单 %1 仍保持标记。</source>
         <translation>Unflagging needs a reason; ticket %1 stays flagged.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="372"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="444"/>
         <source>已取消工单 %1 的标记</source>
         <translation>Ticket %1 unflagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="379"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="451"/>
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV file (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="379"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="451"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="382"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="454"/>
         <source>导出标记工单</source>
         <translation>Export flagged tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="393"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="465"/>
         <source>已导出 %1 行到 %2</source>
         <translation>Exported %1 rows to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="394"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="466"/>
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="409"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="482"/>
+        <source>这个工单刚被其他人更新过，已重新载入最新内容，请确认后再试</source>
+        <translation>someone else has just changed this ticket; it was reloaded, please check it and try again</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="485"/>
         <source>%1失败：%2</source>
         <translation>%1 failed: %2</translation>
     </message>
@@ -1183,282 +1329,287 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>TicketPane</name>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="148"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="348"/>
+        <source>%1 正在处理</source>
+        <translation>%1 is working on it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="163"/>
         <source>请选择左侧的工单</source>
         <translation>Select a ticket on the left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="163"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="178"/>
         <source>订单信息</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="165"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="180"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="166"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="181"/>
         <source>商品</source>
         <translation>Product</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="167"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="182"/>
         <source>创建时间</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="168"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="183"/>
         <source>已等待</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="178"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="193"/>
         <source>智能标签</source>
         <translation>Smart tags</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="180"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="195"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="181"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="196"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="182"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="197"/>
         <source>主管关注</source>
         <translation>Supervisor attention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="188"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="203"/>
         <source>领取</source>
         <translation>Take</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="189"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="204"/>
         <source>把工单分配给我</source>
         <translation>Assign this ticket to me</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="190"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="205"/>
         <source>释放</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="191"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="206"/>
         <source>取消分配，放回公共队列</source>
         <translation>Unassign and return it to the shared queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="193"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="208"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="196"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="211"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="201"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="216"/>
         <source>显示原文</source>
         <translation>Show original</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="202"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="217"/>
         <source>查看未脱敏的原始内容（仅主管；每次查看都记入审计日志）</source>
         <translation>Show the original, unmasked text (supervisors only; every view is written to the audit log)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="299"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="316"/>
         <source>已恢复 %1 保存的草稿</source>
         <translation>Restored the draft saved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="310"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="327"/>
         <source>这个工单已不存在，可能已被删除。</source>
         <translation>This ticket no longer exists; it may have been deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="313"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="330"/>
         <source>无法打开工单，请稍后重试（详情已写入日志）。</source>
         <translation>The ticket could not be opened. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="533"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="606"/>
         <source>回复没有发出</source>
         <translation>the reply was not sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="534"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="607"/>
         <source>状态没有改成功</source>
         <translation>the status was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="535"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="608"/>
         <source>处理人没有改成功</source>
         <translation>the assignee was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="536"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="609"/>
         <source>标签更正没有保存</source>
         <translation>the tag correction was not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="552"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="625"/>
         <source>这个工单刚被其他人更新过，%1，已重新载入最新内容。</source>
         <translation>Someone else has just updated this ticket, so %1. It has been reloaded.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="554"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="627"/>
         <source>您的回复仍在编辑框里，请确认后再发送。</source>
         <translation> Your reply is still in the editor; please check it before sending again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="556"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="629"/>
         <source>请确认后再试一次。</source>
         <translation> Please check it and try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="559"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="632"/>
         <source>工单 %1 刚被其他人更新过，%2。</source>
         <translation>Someone else has just updated ticket %1, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="561"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="634"/>
         <source>回复仍保存在该工单的草稿里，请回到该工单确认后再发送。</source>
         <translation> The reply is kept as that ticket&apos;s draft; go back to it, check it and send again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="564"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="637"/>
         <source>工单 %1 已不存在，%2。</source>
         <translation>Ticket %1 no longer exists, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="567"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="640"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="573"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="646"/>
         <source>%1，请稍后重试（详情已写入日志）。</source>
         <translation>Something went wrong: %1. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="575"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="648"/>
         <source>您的回复仍在编辑框里。</source>
         <translation> Your reply is still in the editor.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="579"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="652"/>
         <source>工单 %1：%2，请稍后重试（详情已写入日志）。</source>
         <translation>Ticket %1: %2. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="621"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="694"/>
         <source>以下为未脱敏的原始内容。本次查看已记入审计日志（%1，%2）。请勿截图或外传。</source>
         <translation>This is the original, unmasked text. This view has been written to the audit log (%1, %2). Do not screenshot or share it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="625"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="698"/>
         <source>原文：%1</source>
         <translation>Original: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="641"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="714"/>
         <source>无法显示原文，请稍后重试（详情已写入日志）。</source>
         <translation>The original text could not be shown. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="320"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="337"/>
         <source>匿名客户</source>
         <translation>Anonymous customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="328"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="345"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="350"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="370"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="351"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="371"/>
         <source>标签不对？选择正确的标签（会记录下来用于改进模型）</source>
         <translation>Wrong tag? Pick the right one (it is recorded to improve the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="364"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="384"/>
         <source>未标注（排队等待模型）</source>
         <translation>Not tagged yet (queued for the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="366"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="386"/>
         <source>未标注（智能标签已停用）</source>
         <translation>Not tagged (smart tags are off)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="367"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="387"/>
         <source>未标注（模型加载中）</source>
         <translation>Not tagged yet (model loading)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="370"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="390"/>
         <source>（坐席更正）</source>
         <translation> (corrected by agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="376"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="396"/>
         <source>；模型：%1</source>
         <translation>; model: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="390"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="410"/>
         <source>⚑ 已标记</source>
         <translation>⚑ Flagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="390"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="410"/>
         <source>⚑ 已标记：%1</source>
         <translation>⚑ Flagged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="393"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="413"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="415"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="463"/>
         <source>已更正为「%1」，感谢反馈</source>
         <translation>Corrected to “%1”, thanks for the feedback</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="467"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="524"/>
         <source>草稿已自动保存 %1</source>
         <translation>Draft autosaved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="473"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="530"/>
         <source>草稿没有保存成功，稍后会自动重试（详情已写入日志）。</source>
         <translation>The draft was not saved; it will be retried shortly (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="475"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="532"/>
         <source>工单 %1 的草稿没有保存成功（详情已写入日志）。</source>
         <translation>The draft of ticket %1 was not saved (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="525"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="598"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ticket_pane.py" line="528"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="601"/>
         <source>回复已发送：%1</source>
         <translation>Reply sent: %1</translation>
     </message>

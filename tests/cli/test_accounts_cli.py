@@ -70,15 +70,19 @@ def test_audit_and_export_training(run, boss: str, tmp_path: Path) -> None:  # t
     assert status == 0 and "wrote 0 tickets and 0 reply pairs" in err and out_file.is_file()
     status, out, _ = run(["audit", "--json", "--as", "boss", "--password-stdin"], "bosspass1\n")
     assert status == 0
-    assert [json.loads(line)["action"] for line in out.splitlines()] == ["export_training", "user_add", "user_add"]
-    status, out, _ = run(["audit", "--limit", "1", "--as", "boss", "--password-stdin"], "bosspass1\n")
-    assert status == 0 and out.count("\n") == 1 and "\tboss\texport_training\t" in out
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [row["action"] for row in rows if row["action"] != "sign_in"] == ["export_training", "user_add", "user_add"]
+    # Every sign-in is audited, the refused export's included: newest first, this command's own first.
+    assert [row["actor"] for row in rows if row["action"] == "sign_in"] == ["boss", "boss", "amy", "boss"]
+    status, out, _ = run(["audit", "--limit", "2", "--as", "boss", "--password-stdin"], "bosspass1\n")
+    assert status == 0 and out.count("\n") == 2 and "\tboss\tsign_in\t" in out
     status, _out, err = run(["audit", "--as", "amy", "--password-stdin"], "amypass12\n")
     assert status == EXIT_BAD_INPUT and "reading the audit log" in err
 
 
 def test_passwords_from_the_terminal(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     answers = iter(["bosspass1", "bosspass1"])
+    monkeypatch.setattr("desktop_app.cli.commands.accounts._has_terminal", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert run(["user", "add", "boss"])[0] == 0
     answers = iter(["bosspass1", "newpass12", "typo-pass"])
@@ -89,3 +93,51 @@ def test_passwords_from_the_terminal(run, monkeypatch: pytest.MonkeyPatch) -> No
 def test_not_enough_stdin_lines(run, boss: str) -> None:  # type: ignore[no-untyped-def]
     status, _out, err = run(["user", "add", "bob", "--as", "boss", "--password-stdin"], "bosspass1\n")
     assert status == EXIT_BAD_INPUT and "not enough lines" in err
+
+
+def test_password_prompt_without_input_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """``aftersales user add NAME </dev/null`` with no terminal to ask on: getpass reads stdin,
+    meets its end (EOFError), and that is a user error: exit 2, one line (issue 13, item 12)."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "import sys; from desktop_app.cli.main import main; sys.exit(main())"]
+    done = subprocess.run(
+        [*command, "--db", f"sqlite:///{tmp_path / 'cli.db'}", "user", "add", "boss"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        start_new_session=True,  # no controlling terminal: getpass cannot open /dev/tty
+        timeout=120,
+    )
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == EXIT_BAD_INPUT, done.stderr
+    assert "Traceback" not in done.stderr
+    assert lines == [
+        "aftersales: error: no password given: stdin is empty and there is no terminal to ask on (see --password-stdin)"
+    ]
+
+
+def test_end_of_input_at_the_terminal_is_a_user_error(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    def ctrl_d(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr("desktop_app.cli.commands.accounts._has_terminal", lambda: True)
+    monkeypatch.setattr("getpass.getpass", ctrl_d)
+    status, _out, err = run(["user", "add", "boss"])
+    assert (status, err) == (EXIT_BAD_INPUT, "aftersales: error: no password given: input ended\n")
+
+
+def test_a_password_piped_without_the_flag_is_read_as_getpass_would(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("desktop_app.cli.commands.accounts._has_terminal", lambda: False)
+    status, out, err = run(["user", "add", "boss"], "bosspass1\nbosspass1\n")
+    assert (status, out, err) == (0, "added boss (supervisor)\n", "")
+
+
+def test_password_stdin_that_is_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfepass\n"), encoding="utf-8"))
+    status = main(["--db", f"sqlite:///{tmp_path / 'cli.db'}", "user", "add", "boss", "--password-stdin"])
+    err = capsys.readouterr().err
+    assert status == EXIT_BAD_INPUT and err.startswith("aftersales: error: --password-stdin: stdin is not UTF-8")

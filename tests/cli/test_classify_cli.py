@@ -44,12 +44,40 @@ def test_classify_writes_one_line_per_ticket(jsonl: Path, toy_tagger_dir: Path, 
     assert [r["id"] for r in results] == ["A-1", 2, "A-3"]
     assert all(set(r) == FIELDS for r in results)
     assert results[0]["intent"] == "complaint" and results[0]["flagged"] is True
-    assert any("「投诉」" in reason for reason in results[0]["flag_reasons"])
+    assert not any(reason.startswith("触发词：") for reason in results[0]["flag_reasons"])  # only with --explain
     assert results[1]["intent"] == "logistics" and results[1]["flagged"] is False
     assert results[2]["sentiment"] == "positive"
     assert sum(results[1]["intent_scores"].values()) == pytest.approx(1.0, abs=1e-4)
     assert "投诉" in out  # ensure_ascii=False: Chinese stays readable
     assert "classified 3 tickets" in err
+
+
+def test_explain_adds_the_trigger_words_of_flagged_tickets(jsonl: Path, toy_tagger_dir: Path, capsys) -> None:
+    assert main(["classify", "--jsonl", str(jsonl), "--model", str(toy_tagger_dir), "--explain"]) == 0
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert all(set(r) == FIELDS for r in results)
+    triggers = [r for r in results[0]["flag_reasons"] if r.startswith("触发词：")]
+    assert len(triggers) == 1 and "「投诉」" in triggers[0]
+    assert results[1]["flag_reasons"] == [] and results[2]["flag_reasons"] == []  # not flagged: nothing
+
+
+def test_command_line_uses_every_core_by_default(
+    jsonl: Path, toy_tagger_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import desktop_app.services.tagging as tagging
+
+    asked: list[int | None] = []
+    real = tagging.load_tagger
+
+    def load(folder, threads=None):  # type: ignore[no-untyped-def]
+        asked.append(threads)
+        return real(folder, threads=threads)
+
+    monkeypatch.setattr(tagging, "load_tagger", load)
+    monkeypatch.setattr("desktop_app.cli.commands.classify.os.cpu_count", lambda: 2)
+    assert main(["classify", "--jsonl", str(jsonl), "--model", str(toy_tagger_dir)]) == 0
+    assert main(["classify", "--jsonl", str(jsonl), "--model", str(toy_tagger_dir), "--threads", "1"]) == 0
+    assert asked == [2, 1]  # both cores; the app's tagger keeps one for the UI (tagger.default_threads)
 
 
 def test_classify_stdin_and_out_file(

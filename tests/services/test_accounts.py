@@ -151,16 +151,16 @@ def test_disabled_accounts_cannot_sign_in(db: Database, agent: User) -> None:
 def test_supervisor_changes_a_role_and_it_is_audited(db: Database, supervisor: User, agent: User) -> None:
     promoted = AccountService(db).set_role(supervisor, agent.name, "supervisor")
     assert promoted.role is Role.SUPERVISOR
-    assert AccountService(db).authenticate(agent.name, PASSWORD).role is Role.SUPERVISOR
     assert _audit_rows(db)[-1] == ("主管老王", "role_change", {"from": "agent", "to": "supervisor", "user": "客服小美"})
+    assert AccountService(db).authenticate(agent.name, PASSWORD).role is Role.SUPERVISOR
 
 
 def test_agents_cannot_change_roles(db: Database, agent: User) -> None:
     before = _audit_rows(db)
     with pytest.raises(PermissionDenied, match="changing roles"):
         AccountService(db).set_role(agent, agent.name, Role.SUPERVISOR)
-    assert AccountService(db).authenticate(agent.name, PASSWORD).role is Role.AGENT
     assert _audit_rows(db) == before
+    assert AccountService(db).authenticate(agent.name, PASSWORD).role is Role.AGENT
 
 
 def test_the_last_supervisor_cannot_be_demoted(db: Database, supervisor: User, agent: User) -> None:

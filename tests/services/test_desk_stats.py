@@ -33,7 +33,7 @@ def stats(db) -> DeskStatsService:
 
 
 # -- flagged queue ----------------------------------------------------------------------
-def test_flagged_tickets_open_only_longest_wait_first(db, stats, make_ticket, add_tickets, set_columns):
+def test_flagged_tickets_open_only_most_severe_first(db, stats, make_ticket, add_tickets, set_columns):
     ids = add_tickets([make_ticket(n) for n in range(1, 7)])
     t = [ids[f"T-{n:05d}"] for n in range(1, 7)]
     _flag(
@@ -62,8 +62,11 @@ def test_flagged_tickets_open_only_longest_wait_first(db, stats, make_ticket, ad
 
     rows = stats.flagged_tickets(now=NOW)
 
-    assert [r.id for r in rows] == [t[1], t[0], t[5], t[2]]
-    first = rows[1]
+    # 0.93 negative complaint waiting 2 h > 0.70 negative waiting 2 days > an agent's complaint > no scores
+    assert [r.id for r in rows] == [t[0], t[1], t[5], t[2]]
+    scores = [r.severity.score for r in rows]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[1]
+    first = rows[0]
     assert first.external_id == "T-00001" and first.customer == "买家1"
     assert first.reasons == ("负面情绪 0.93", "投诉意图 0.81", "触发词：「投诉」「差评」")
     assert first.trigger_phrases == ("投诉", "差评")
@@ -71,7 +74,57 @@ def test_flagged_tickets_open_only_longest_wait_first(db, stats, make_ticket, ad
     assert first.waited_seconds == 2 * 3600 + 15 * 60
     assert first.negative_score == pytest.approx(0.93)
     assert first.intent == "complaint" and first.intent_score == pytest.approx(0.81)
+    assert (first.severity.negativity, first.severity.complaint) == (pytest.approx(0.93), pytest.approx(0.81))
+    assert rows[2].severity.complaint == 1.0 and rows[2].severity.negativity == 0.0  # the agent's label
     assert rows[3].waited_seconds is None and rows[3].status == "waiting_customer"
+    assert rows[3].severity.score == 0.0
+
+
+def test_flagged_tickets_severity_reads_the_stored_distribution_and_escalation_words(
+    db, stats, make_ticket, add_tickets, set_columns
+):
+    texts = {1: "快递一直没到", 2: "快递一直没到，再不处理我就打12315，还要去媒体曝光", 3: "快递一直没到"}
+    ids = add_tickets([make_ticket(n, text=text) for n, text in texts.items()])
+    scores = json.dumps(
+        {
+            "intent": {"logistics": 0.7, "complaint": 0.3},
+            "sentiment": {"negative": 0.8, "neutral": 0.2},
+            "flag": {"negative_threshold": 0.6, "intents": ["complaint"]},
+        }
+    )
+    for n in texts:
+        _flag(
+            set_columns,
+            ids[f"T-{n:05d}"],
+            ["负面情绪 0.80"],
+            intent="logistics",
+            intent_score=0.7,
+            sentiment="negative",
+            sentiment_score=0.8,
+            tag_scores=scores,
+            waiting_since=NOW - timedelta(hours=1),
+        )
+    set_columns(ids["T-00003"], waiting_since=NOW - timedelta(hours=3))  # same scores, waited longer
+
+    rows = stats.flagged_tickets(now=NOW)
+
+    assert [r.external_id for r in rows] == ["T-00002", "T-00003", "T-00001"]
+    assert rows[0].severity.words == ("12315", "曝光", "媒体")
+    assert rows[0].severity.complaint == pytest.approx(0.3)  # p(complaint), though the intent is logistics
+    assert rows[2].severity.words == () and rows[2].severity.negativity == pytest.approx(0.8)
+    assert [r.external_id for r in stats.flagged_tickets(now=NOW, limit=1)] == ["T-00002"]
+
+
+def test_flagged_tickets_severity_follows_a_changed_ticket(db, stats, make_ticket, add_tickets, set_columns):
+    ids = add_tickets([make_ticket(1, text="快递一直没到")])
+    ticket = ids["T-00001"]
+    _flag(set_columns, ticket, ["负面情绪 0.80"], sentiment="negative", sentiment_score=0.8, version=1)
+    assert stats.flagged_tickets(now=NOW)[0].severity.words == ()
+    # A new customer message: the text grows, the version moves, the tags are cleared.
+    set_columns(ticket, text="快递一直没到\n再不到我就找律师", version=2, tagged_at=None)
+    assert stats.flagged_tickets(now=NOW)[0].severity.words == ("律师",)
+    set_columns(ticket, sentiment="neutral", sentiment_score=None, version=3)  # an agent: not negative
+    assert stats.flagged_tickets(now=NOW)[0].severity.negativity == 0.0
 
 
 def test_known_agents_are_holders_and_repliers(db, stats, make_ticket, add_tickets):

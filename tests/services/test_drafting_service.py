@@ -5,6 +5,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from desktop_app.config import RESOURCES_DIR
@@ -12,6 +13,8 @@ from desktop_app.nlp.drafting.drafter import ReplyDrafter
 from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
 from desktop_app.nlp.drafting.pipeline import plan_draft
 from desktop_app.nlp.drafting.retrieval import Retriever
+from desktop_app.services.access import Role, User
+from desktop_app.services.accounts import AccountService
 from desktop_app.services.drafting import DraftingService, view_of
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.tickets import TicketService
@@ -22,6 +25,12 @@ from desktop_app.store.tickets import TicketRepository
 
 KB = KnowledgeBase.load(RESOURCES_DIR / "kb")
 T0 = datetime(2024, 5, 1, 9, 0)
+
+
+@pytest.fixture
+def mei(db: Database, supervisor: User) -> User:
+    """The agent 小美, signed in: her edits and replies go through the role checks."""
+    return AccountService(db).add_user("小美", "correct horse", Role.AGENT, actor=supervisor)
 
 
 def _ticket(make_ticket: Callable[..., NewTicket], number: int = 1, **fields: object) -> NewTicket:
@@ -56,7 +65,7 @@ def test_request_carries_turns_tags_order_facts_and_the_matching_policy(
 
 
 def test_generate_stores_an_untouched_draft_but_never_overwrites_the_agents_text(
-    db: Database, make_ticket: Callable[..., NewTicket], add_tickets: Callable, toy_drafter: ReplyDrafter
+    db: Database, make_ticket: Callable[..., NewTicket], add_tickets: Callable, toy_drafter: ReplyDrafter, mei: User
 ) -> None:
     ids = add_tickets([_ticket(make_ticket, 1), _ticket(make_ticket, 2)])
     service = DraftingService(db, toy_drafter, KB)
@@ -67,7 +76,7 @@ def test_generate_stores_an_untouched_draft_but_never_overwrites_the_agents_text
     assert generated.saved.generated_kb == tuple(e.id for e in generated.kb_entries)
     assert not service.needs_draft(ids["T-00001"], "小美")
 
-    DraftService(db).save(ids["T-00002"], "小美", "我自己写的回复")
+    DraftService(db).save(ids["T-00002"], "我自己写的回复", actor=mei)
     again = service.generate(ids["T-00002"], "小美")
     assert again.saved is None
     assert DraftService(db).load(ids["T-00002"], "小美").body == "我自己写的回复"
@@ -85,13 +94,13 @@ def test_a_stopped_generation_stores_nothing(
 
 
 def test_sending_keeps_the_generated_draft_next_to_the_final_text(
-    db: Database, make_ticket: Callable[..., NewTicket], add_tickets: Callable, toy_drafter: ReplyDrafter
+    db: Database, make_ticket: Callable[..., NewTicket], add_tickets: Callable, toy_drafter: ReplyDrafter, mei: User
 ) -> None:
     ticket_id = add_tickets([_ticket(make_ticket)])["T-00001"]
     generated = DraftingService(db, toy_drafter, KB).generate(ticket_id, "小美")
-    DraftService(db).save(ticket_id, "小美", "王女士您好，退款已加急处理")  # the agent's edit keeps `generated`
+    DraftService(db).save(ticket_id, "王女士您好，退款已加急处理", actor=mei)  # the agent's edit keeps `generated`
     opened = TicketService(db).open(ticket_id, "小美")
-    TicketService(db).send_reply(ticket_id, "小美", "王女士您好，退款已加急处理", opened.ticket.version)
+    TicketService(db).send_reply(ticket_id, "王女士您好，退款已加急处理", opened.ticket.version, actor=mei)
     with db.session() as session:
         outcome = session.scalars(select(ReplyOutcome)).one()
         assert outcome.generated == generated.result.text
@@ -101,11 +110,11 @@ def test_sending_keeps_the_generated_draft_next_to_the_final_text(
 
 
 def test_a_reply_written_without_a_draft_is_kept_with_no_generated_text(
-    db: Database, make_ticket: Callable[..., NewTicket], add_tickets: Callable
+    db: Database, make_ticket: Callable[..., NewTicket], add_tickets: Callable, mei: User
 ) -> None:
     ticket_id = add_tickets([_ticket(make_ticket)])["T-00001"]
     opened = TicketService(db).open(ticket_id, "小美")
-    TicketService(db).send_reply(ticket_id, "小美", "马上处理", opened.ticket.version)
+    TicketService(db).send_reply(ticket_id, "马上处理", opened.ticket.version, actor=mei)
     with db.session() as session:
         outcome = session.scalars(select(ReplyOutcome)).one()
     assert outcome.generated is None and outcome.final == "马上处理"

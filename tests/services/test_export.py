@@ -72,6 +72,33 @@ def test_xlsx_export_reads_back_as_text(db: Database, supervisor: User, tmp_path
     assert values[-1][1] == "badchar"
 
 
+# Control characters before a formula: XLSX cannot hold them, so they are stripped, and the
+# formula escape must come after that (issue 13, item 8).
+HIDDEN_FORMULAS = ['\x01=HYPERLINK("http://x","点我")', "\x01\x02+1", "\x1f@SUM(A1)", "\x00\x0b=1+1"]
+
+
+@pytest.mark.parametrize("value", HIDDEN_FORMULAS)
+def test_control_characters_do_not_unmask_a_formula_in_xlsx(
+    db: Database, supervisor: User, tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "hidden.xlsx"
+    export_rows(db, supervisor, [value], [[value]], path, "xlsx")
+    sheet = load_workbook(path).active
+    for cell in (sheet["A1"], sheet["A2"]):
+        assert cell.data_type == "s", f"{value!r} became a {cell.data_type!r} cell"
+        assert cell.value.startswith("'") and cell.value.lstrip("'").startswith(("=", "+", "@"))
+
+
+@pytest.mark.parametrize("value", HIDDEN_FORMULAS)
+def test_control_characters_before_a_formula_are_escaped_in_csv(
+    db: Database, supervisor: User, tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "hidden.csv"
+    export_rows(db, supervisor, ["内容"], [[value]], path, "csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.reader(handle))[1] == ["'" + value]
+
+
 def test_unmasked_export_is_recorded_as_such(db: Database, supervisor: User, tmp_path: Path) -> None:
     path = tmp_path / "raw.csv"
     export_rows(db, supervisor, ["内容"], [["电话13812345678"]], path, "csv", unmasked=True)

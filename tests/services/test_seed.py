@@ -6,10 +6,11 @@ import json
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, TicketStatus
-from desktop_app.services.seed import DEMO_TICKETS, load_demo_tickets, seed_demo_if_empty
+from desktop_app.services.seed import DEMO_TICKETS, demo_refusal, load_demo_tickets, seed_demo_if_empty
 from desktop_app.domain.clock import utcnow
 from desktop_app.store.schema import Message, Ticket
 from desktop_app.store.tickets import TicketRepository
@@ -20,6 +21,7 @@ def _demo_lines() -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+@pytest.mark.sqlite_only  # the demo tickets go into SQLite only (see the refusal test)
 def test_seed_once(db, count_rows) -> None:
     assert seed_demo_if_empty(db) == 60
     assert count_rows(db) == 60
@@ -34,6 +36,15 @@ def test_seed_skips_a_database_with_tickets(db, make_ticket, add_tickets, count_
     add_tickets([make_ticket(1)])
     assert seed_demo_if_empty(db) == 0
     assert count_rows(db) == 1
+
+
+def test_a_shared_server_gets_no_demo_tickets_and_is_told_why(db, db_backend, count_rows) -> None:
+    if db_backend == "sqlite":
+        assert demo_refusal(db) is None
+        return
+    assert "seed-demo refuses postgresql databases" in (demo_refusal(db) or "")
+    assert seed_demo_if_empty(db) == 0  # the app's first start on a shared server adds nothing, quietly
+    assert count_rows(db) == 0
 
 
 def test_demo_labels_cover_the_taxonomy() -> None:
@@ -72,6 +83,7 @@ def test_demo_times_are_shifted_to_now() -> None:
     assert shifts.pop() > timedelta(0)
 
 
+@pytest.mark.sqlite_only  # the demo tickets go into SQLite only (see the refusal test)
 def test_seeded_tickets_newest_activity_within_the_last_hour(db) -> None:
     seed_demo_if_empty(db)
     now = utcnow()
@@ -83,6 +95,7 @@ def test_seeded_tickets_newest_activity_within_the_last_hour(db) -> None:
     assert all(u <= now for u in updated)
 
 
+@pytest.mark.sqlite_only  # the demo tickets go into SQLite only (see the refusal test)
 def test_seeded_ticket_content(db) -> None:
     seed_demo_if_empty(db)
     with db.session() as session:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from desktop_app.domain.vocabulary import TicketStatus
 from desktop_app.services.access import PermissionDenied, User
 from desktop_app.services.audit import AuditService
 from desktop_app.services.supervision import MissingReasonError, SupervisionService
@@ -49,9 +50,9 @@ def test_reveal_returns_the_original_and_is_audited(db: Database, supervisor: Us
 
 def test_agent_takes_an_unassigned_ticket_and_releases_it(db: Database, supervisor: User, agent: User, ids) -> None:
     service = SupervisionService(db)
-    taken = service.reassign(agent, ids["T-00002"], agent.name)
+    taken = service.reassign(agent, ids["T-00002"], agent.name, expected_version=1)
     assert taken.assignee == agent.name and taken.version == 2
-    released = service.reassign(agent, ids["T-00002"], None, "下班了")
+    released = service.reassign(agent, ids["T-00002"], None, "下班了", expected_version=taken.version)
     assert released.assignee is None
     row = _last_audit(db, supervisor)
     assert (row.action, row.detail) == ("reassign", {"from": agent.name, "reason": "下班了", "to": None})
@@ -73,7 +74,7 @@ def test_stale_version_writes_nothing(db: Database, supervisor: User, agent: Use
 
 
 def test_take_over(db: Database, supervisor: User, ids) -> None:
-    ticket = SupervisionService(db).take_over(supervisor, ids["T-00001"], "客户情绪激动")
+    ticket = SupervisionService(db).take_over(supervisor, ids["T-00001"], "客户情绪激动", expected_version=1)
     assert ticket.assignee == supervisor.name
     row = _last_audit(db, supervisor)
     assert (row.action, row.detail) == ("take_over", {"from": "客服小李", "reason": "客户情绪激动"})
@@ -85,8 +86,8 @@ def test_unflag_needs_a_reason_and_keeps_the_old_reasons_in_the_audit(
     set_columns(ids["T-00001"], flagged=True, flag_reasons=json.dumps(["负面情绪 0.93"], ensure_ascii=False))
     service = SupervisionService(db)
     with pytest.raises(MissingReasonError):
-        service.unflag(supervisor, ids["T-00001"], "  ")
-    ticket = service.unflag(supervisor, ids["T-00001"], "客户已满意")
+        service.unflag(supervisor, ids["T-00001"], "  ", expected_version=1)
+    ticket = service.unflag(supervisor, ids["T-00001"], "客户已满意", expected_version=1)
     assert ticket.flagged is False and ticket.flag_reasons == []
     row = _last_audit(db, supervisor)
     assert (row.action, row.detail) == (
@@ -103,12 +104,14 @@ def test_ticket_service_assign_follows_the_same_rules(db: Database, supervisor: 
     audited = AuditService(db).count(supervisor)
     tickets.assign(ids["T-00001"], agent.name, 1, actor=supervisor)  # someone else's ticket: audited
     assert AuditService(db).count(supervisor) == audited + 1
-    assert tickets.assign(ids["T-00002"], None, 2).assignee is None  # no actor: the old, unchecked call
+    with pytest.raises(PermissionDenied, match="not signed in"):
+        tickets.assign(ids["T-00002"], None, 2, actor=None)  # None is not a user
+    assert tickets.open(ids["T-00002"], "x").ticket.assignee == agent.name
 
 
 def test_tag_correction_is_audited(db: Database, supervisor: User, agent: User, ids) -> None:
     tagging = TaggingService(db)
-    ticket = tagging.correct(ids["T-00002"], "intent", "complaint", agent.name, 1, actor=agent)
+    ticket = tagging.correct(ids["T-00002"], "intent", "complaint", 1, actor=agent)
     assert ticket.intent == "complaint"
     row = _last_audit(db, supervisor)
     assert (row.actor, row.action, row.ticket_id, row.detail) == (
@@ -117,5 +120,27 @@ def test_tag_correction_is_audited(db: Database, supervisor: User, agent: User, 
         ids["T-00002"],
         {"from": None, "task": "intent", "to": "complaint"},
     )
-    tagging.correct(ids["T-00002"], "sentiment", "negative", "老客服", 2)  # older callers: audited by name
-    assert _last_audit(db, supervisor).actor == "老客服"
+    with pytest.raises(PermissionDenied):  # nobody corrects as someone else: the name comes from the store
+        tagging.correct(ids["T-00002"], "sentiment", "negative", 2, actor=User(agent.id, "老客服", agent.role))
+    assert _last_audit(db, supervisor).actor == agent.name
+
+
+def test_desk_actions_on_a_ticket_changed_meanwhile_are_refused(
+    db: Database, supervisor: User, ids, set_columns
+) -> None:
+    """The version the supervisor saw goes with every desk action: an agent's reply since makes it stale."""
+    set_columns(ids["T-00001"], flagged=True)
+    seen = TicketService(db).open(ids["T-00001"], supervisor.name).ticket.version
+    TicketService(db).set_status(ids["T-00001"], TicketStatus.OPEN, seen, actor=supervisor)  # someone else's change
+    service = SupervisionService(db)
+    before = AuditService(db).count(supervisor)
+    for action in (
+        lambda: service.reassign(supervisor, ids["T-00001"], None, "转给别人", expected_version=seen),
+        lambda: service.take_over(supervisor, ids["T-00001"], expected_version=seen),
+        lambda: service.unflag(supervisor, ids["T-00001"], "误报", expected_version=seen),
+    ):
+        with pytest.raises(StaleTicketError):
+            action()
+    ticket = TicketService(db).open(ids["T-00001"], supervisor.name).ticket
+    assert (ticket.assignee, ticket.flagged, ticket.version) == ("客服小李", True, seen + 1)
+    assert AuditService(db).count(supervisor) == before

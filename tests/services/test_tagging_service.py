@@ -38,7 +38,7 @@ def test_tag_untagged_tags_everything_in_batches(db, toy_tagger: TicketTagger, t
     complaint = opened[tickets["T-00001"]]
     assert (complaint.intent, complaint.flagged) == ("complaint", True)
     assert complaint.flag_reasons[0].startswith("负面情绪") or complaint.flag_reasons[0].startswith("投诉意图")
-    assert any(r.startswith("触发词：") and "「投诉」" in r for r in complaint.flag_reasons)
+    assert not any(r.startswith("触发词：") for r in complaint.flag_reasons)  # computed when someone looks
     assert opened[tickets["T-00002"]].intent == "logistics" and not opened[tickets["T-00002"]].flagged
     assert opened[tickets["T-00003"]].sentiment == "positive"
     assert all(t.version == 1 for t in opened.values())
@@ -55,12 +55,12 @@ def test_max_batches_and_should_stop(db, toy_tagger: TicketTagger, tickets) -> N
     assert (len(batch.ticket_ids), batch.more) == (1, False)
 
 
-def test_a_send_during_tagging_is_not_stale(db, toy_tagger: TicketTagger, tickets) -> None:
+def test_a_send_during_tagging_is_not_stale(db, toy_tagger: TicketTagger, tickets, agent) -> None:
     """The agent read version 1, the tagger stored tags meanwhile, the send still goes through."""
     ticket_id = tickets["T-00001"]
-    opened = TicketService(db).open(ticket_id, "客服小美").ticket
+    opened = TicketService(db).open(ticket_id, agent.name).ticket
     TaggingService(db, toy_tagger).tag_untagged()
-    sent = TicketService(db).send_reply(ticket_id, "客服小美", "抱歉给您带来不便", opened.version)
+    sent = TicketService(db).send_reply(ticket_id, "抱歉给您带来不便", opened.version, actor=agent)
     assert sent.version == opened.version + 1
     assert sent.intent == "complaint"  # and the tags are still there
 
@@ -74,24 +74,28 @@ def test_tag_tickets_and_retag(db, toy_tagger: TicketTagger, tickets) -> None:
     assert service.tag_next_batch(32).ticket_ids == [tickets["T-00001"], tickets["T-00003"], tickets["T-00005"]]
 
 
-def test_correct_returns_the_updated_ticket_and_keeps_feedback(db, toy_tagger: TicketTagger, tickets) -> None:
+def test_correct_returns_the_updated_ticket_and_keeps_feedback(
+    db, toy_tagger: TicketTagger, tickets, agent, other_agent
+) -> None:
     service = TaggingService(db, toy_tagger)
     service.tag_untagged()
     ticket_id = tickets["T-00002"]
-    updated = service.correct(ticket_id, "intent", "complaint", "客服小美", expected_version=1)
+    updated = service.correct(ticket_id, "intent", "complaint", expected_version=1, actor=agent)
     assert (updated.intent, updated.intent_score, updated.version) == ("complaint", None, 2)
     assert updated.flagged and "投诉意图（坐席标注）" in updated.flag_reasons
     assert updated.intent_scores["logistics"] > 0.2  # the model's scores are kept
     with pytest.raises(StaleTicketError):
-        service.correct(ticket_id, "sentiment", "negative", "客服阿杰", expected_version=1)
+        service.correct(ticket_id, "sentiment", "negative", expected_version=1, actor=other_agent)
     with db.session() as session:
-        rows = session.execute(select(Feedback.task, Feedback.model_label, Feedback.corrected_label)).all()
-    assert rows == [("intent", "logistics", "complaint")]
+        rows = session.execute(
+            select(Feedback.task, Feedback.model_label, Feedback.corrected_label, Feedback.author)
+        ).all()
+    assert rows == [("intent", "logistics", "complaint", agent.name)]
 
 
-def test_corrections_work_without_a_model(db, tickets) -> None:
+def test_corrections_work_without_a_model(db, tickets, agent) -> None:
     service = TaggingService(db, None)
-    updated = service.correct(tickets["T-00003"], "sentiment", "positive", "客服小美", expected_version=1)
+    updated = service.correct(tickets["T-00003"], "sentiment", "positive", expected_version=1, actor=agent)
     assert (updated.sentiment, updated.flagged) == ("positive", False)
     with pytest.raises(TaggerUnavailable):
         service.tag_untagged()
@@ -111,3 +115,55 @@ def test_load_tagger_uses_the_environment(monkeypatch: pytest.MonkeyPatch, toy_t
     monkeypatch.setenv(TAGGER_MODEL_ENV_VAR, str(toy_tagger_dir / "missing"))
     with pytest.raises(ModelFolderError, match="does not exist"):
         load_tagger()
+
+
+# -- explanations: computed when someone looks ---------------------------------------
+def test_explain_stores_trigger_words_beside_the_other_reasons(db, toy_tagger: TicketTagger, tickets) -> None:
+    service = TaggingService(db, toy_tagger)
+    service.tag_untagged()
+    ticket_id = tickets["T-00001"]
+    before = TicketService(db).open(ticket_id, "客服小美").ticket
+    assert before.flagged and not any(r.startswith("触发词：") for r in before.flag_reasons)
+
+    explained = service.explain(ticket_id)
+
+    assert explained.stored and explained.flagged
+    assert explained.trigger.startswith("触发词：") and "「投诉」" in explained.trigger
+    assert "「了」" not in explained.trigger and "「我」" not in explained.trigger  # content words only
+    assert explained.reasons == [*before.flag_reasons, explained.trigger]
+    after = TicketService(db).open(ticket_id, "客服小美").ticket
+    assert after.flag_reasons == explained.reasons
+    assert (after.version, after.tagged_at) == (before.version, before.tagged_at)  # not an edit
+    again = service.explain(ticket_id)
+    assert not again.stored and again.trigger == explained.trigger and again.reasons == explained.reasons
+
+
+def test_explain_leaves_unflagged_and_unknown_tickets_alone(db, toy_tagger: TicketTagger, tickets) -> None:
+    service = TaggingService(db, toy_tagger)
+    service.tag_untagged()
+    calm = service.explain(tickets["T-00002"])
+    assert (calm.flagged, calm.trigger, calm.stored, calm.reasons) == (False, "", False, [])
+    found = service.explain_many([tickets["T-00001"], 999_999, tickets["T-00002"], tickets["T-00001"]])
+    assert [e.ticket_id for e in found] == [tickets["T-00001"], tickets["T-00002"]]
+    assert found[0].stored and not found[1].stored
+    with pytest.raises(TaggerUnavailable):
+        TaggingService(db, None).explain(tickets["T-00001"])
+
+
+def test_explain_follows_an_agents_complaint_label(db, toy_tagger: TicketTagger, add_tickets, make_ticket, set_columns):
+    """The model calls it logistics; an agent said complaint: the words are those that make it one."""
+    ticket_id = add_tickets([make_ticket(9, text="快递三天没动，我要投诉你们")])["T-00009"]
+    service = TaggingService(db, toy_tagger)
+    service.tag_untagged()
+    set_columns(ticket_id, intent="complaint", intent_score=None, flagged=True, flag_reasons='["投诉意图（坐席标注）"]')
+    explained = service.explain(ticket_id)
+    assert explained.stored and "「投诉」" in explained.trigger
+    assert explained.reasons[0] == "投诉意图（坐席标注）"
+
+
+def test_explained_trigger_words_are_masked_for_display(db, toy_tagger: TicketTagger, add_tickets, make_ticket):
+    ticket_id = add_tickets([make_ticket(9, text="差评！投诉！电话13812345678")])["T-00009"]
+    service = TaggingService(db, toy_tagger)
+    service.tag_untagged()
+    explained = service.explain(ticket_id)
+    assert "13812345678" not in " ".join(explained.reasons)

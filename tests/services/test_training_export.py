@@ -29,8 +29,8 @@ def test_export_training_masks_every_text(
     monkeypatch.setattr(training_export, "BATCH", 2)  # several batches
     ids = add_tickets([make_ticket(i, text=f"我的电话{PHONE}，卡号{CARD}，第{i}单") for i in range(1, 6)])
     first = ids["T-00001"]
-    TaggingService(db).correct(first, "intent", "complaint", agent.name, 1)
-    TaggingService(db).correct(first, "intent", "logistics", agent.name, 2)
+    TaggingService(db).correct(first, "intent", "complaint", 1, actor=agent)
+    TaggingService(db).correct(first, "intent", "logistics", 2, actor=agent)
     with db.session() as session:
         session.add_all(
             [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import warnings
 from pathlib import Path
 
@@ -63,6 +65,7 @@ def test_migrated_schema_matches_metadata(db: Database) -> None:
         assert any(name in message for name in SORT_INDEXES), message
 
 
+@pytest.mark.sqlite_only
 def test_expression_sort_indexes_exist(db: Database) -> None:
     with db.engine.connect() as connection:
         rows = connection.execute(
@@ -75,6 +78,7 @@ def test_expression_sort_indexes_exist(db: Database) -> None:
         assert f"{column} IS NULL" in by_name[name]
 
 
+@pytest.mark.sqlite_only
 def test_metadata_indexes_all_created(db: Database) -> None:
     """Every index the metadata declares on ``tickets`` is really in the database."""
     with db.engine.connect() as connection:
@@ -83,6 +87,7 @@ def test_metadata_indexes_all_created(db: Database) -> None:
     assert declared - names == set()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas(db: Database) -> None:
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar().lower() == "wal"
@@ -101,6 +106,7 @@ def test_foreign_keys_are_enforced(db: Database) -> None:
             DraftRepository(session).upsert(12345, "agent", "body")
 
 
+@pytest.mark.sqlite_only
 def test_reopening_is_a_noop_migration(db_url: str, tmp_path: Path) -> None:
     first = Database.open(db_url)
     with first.session() as session:
@@ -128,6 +134,25 @@ def test_open_creates_parent_folders(tmp_path: Path) -> None:
     assert target.is_file()
 
 
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_new_database_file_is_owner_only(tmp_path: Path) -> None:
+    """Customers' messages and phones live in it: 0600 like exports, whatever the umask."""
+    target = tmp_path / "private.db"
+    previous = os.umask(0)
+    try:
+        database = Database.open(f"sqlite:///{target}")
+    finally:
+        os.umask(previous)
+    try:
+        with database.session() as session:
+            session.execute(text("SELECT 1"))
+        files = [p for p in tmp_path.iterdir() if p.name.startswith("private.db")]
+        assert {p.name for p in files} >= {"private.db", "private.db-wal", "private.db-shm"}
+        assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {p.name: 0o600 for p in files}
+    finally:
+        database.close()
+
+
 def test_session_rolls_back_on_error(db: Database, count_rows, make_ticket) -> None:
     from desktop_app.store.tickets import TicketRepository
 
@@ -150,6 +175,7 @@ def test_unmigratable_file_is_a_database_error(tmp_path: Path) -> None:
         Database.open(f"sqlite:///{bogus}")
 
 
+@pytest.mark.sqlite_only
 def test_url_names_the_file(db: Database, tmp_path: Path) -> None:
     assert db.url.startswith("sqlite:///")
     assert db.url.endswith("t.db")
@@ -163,6 +189,7 @@ def test_database_from_a_newer_version_is_refused(db_url: str, db: Database) -> 
         Database.open(db_url)
 
 
+@pytest.mark.sqlite_only
 def test_second_writer_waits_instead_of_failing(db_url: str, db: Database) -> None:
     """busy_timeout in action: a writer blocked by another's open transaction waits for it."""
     import threading

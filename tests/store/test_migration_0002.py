@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
@@ -71,6 +72,7 @@ def test_downgrade_to_0001_and_up_again(tmp_path: Path) -> None:
     engine.dispose()
 
 
+@pytest.mark.sqlite_only  # reads SQLite's EXPLAIN QUERY PLAN
 def test_untagged_query_uses_the_partial_index(db: Database) -> None:
     from sqlalchemy import select
 

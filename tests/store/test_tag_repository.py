@@ -185,3 +185,44 @@ def test_tagging_keeps_an_agents_label(db, add_tickets, make_ticket) -> None:
     assert detail.flagged and detail.flag_reasons == ["负面情绪（坐席标注）"]
     assert _save(db, tagging(ticket_id), retag=True) == [ticket_id]
     assert _detail(db, ticket_id).sentiment == "negative"
+
+
+def test_trigger_reason_replaces_old_words_and_refuses_a_changed_ticket(db, add_tickets, make_ticket) -> None:
+    ticket_id = add_tickets([make_ticket(1)])["T-00001"]
+    _save(db, tagging(ticket_id, flagged=True, flag_reasons=["负面情绪 0.80", "触发词：「旧」"]))
+    ticket = _detail(db, ticket_id)
+    with db.session() as session:
+        repo = TagRepository(session)
+        assert repo.store_trigger_reason(ticket_id, "触发词：「差评」", ticket.version + 1, ticket.tagged_at) is None
+        assert repo.store_trigger_reason(ticket_id, "触发词：「差评」", ticket.version, None) is None  # re-tagged
+        stored = repo.store_trigger_reason(ticket_id, "触发词：「差评」", ticket.version, ticket.tagged_at)
+    assert stored == ["负面情绪 0.80", "触发词：「差评」"]
+    after = _detail(db, ticket_id)
+    assert after.flag_reasons == stored and (after.version, after.updated_at) == (ticket.version, ticket.updated_at)
+    _save(db, tagging(ticket_id), retag=True)  # no longer flagged
+    retagged_at = _detail(db, ticket_id).tagged_at
+    with db.session() as session:
+        assert TagRepository(session).store_trigger_reason(ticket_id, "触发词：「差评」", 1, retagged_at) is None
+
+
+def test_marking_for_retagging_keeps_agent_labels_and_drops_trigger_words(db, add_tickets, make_ticket) -> None:
+    ids = add_tickets([make_ticket(1), make_ticket(2)])
+    first, second = ids["T-00001"], ids["T-00002"]
+    _save(
+        db,
+        tagging(first, flagged=True, flag_reasons=["负面情绪 0.80", "触发词：「差评」"]),
+        tagging(second),
+    )
+    with db.session() as session:
+        TagRepository(session).correct(first, "intent", "complaint", "客服小美", expected_version=1)
+        TagRepository(session).mark_for_retagging([first])
+        assert TagRepository(session).untagged_ids(10) == [first]
+    marked = _detail(db, first)
+    assert marked.tagged_at is None and marked.intent == "complaint" and marked.intent_by_agent
+    assert marked.flagged and not any(r.startswith("触发词：") for r in marked.flag_reasons)
+    assert _detail(db, second).tagged_at is not None
+    # The next tagging writes the model's sentiment but keeps the agent's intent.
+    assert _save(db, tagging(first, flagged=False)) == [first]
+    retagged = _detail(db, first)
+    assert retagged.intent == "complaint" and retagged.intent_score is None and retagged.tagged_at is not None
+    assert retagged.flagged and "投诉意图（坐席标注）" in retagged.flag_reasons

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from desktop_app.store import audit as audit_module
 from desktop_app.store.audit import AuditRepository
@@ -32,7 +32,7 @@ def _append(db: Database, **detail: object) -> int:
 )
 def test_audit_rows_cannot_be_changed_or_deleted_with_sql(db: Database, statement: str) -> None:
     _append(db, reason="核实地址")
-    with pytest.raises(IntegrityError, match="audit log is append-only"):
+    with pytest.raises(DBAPIError, match="audit log is append-only"):  # SQLite: IntegrityError; PostgreSQL: raised
         with db.engine.begin() as connection:
             connection.execute(text(statement))
     with db.session() as session:

@@ -21,14 +21,44 @@ def demo_db(tmp_path) -> Iterator[Database]:
     db.close()
 
 
+DEMO_PASSWORD = "correct horse"
+
+
 @pytest.fixture
-def main_window(qtbot, demo_db):
+def demo_supervisor(demo_db):  # type: ignore[no-untyped-def]
+    """The demo database's first account (a supervisor), made as on first run."""
+    from desktop_app.services.access import Role
+    from desktop_app.services.accounts import AccountService
+
+    return AccountService(demo_db).add_user("值班主管", DEMO_PASSWORD, Role.SUPERVISOR, actor=None)
+
+
+@pytest.fixture
+def demo_agent(demo_db, demo_supervisor):  # type: ignore[no-untyped-def]
+    """客服小美, signed in: the services check her role on every change (a bare name is nobody)."""
+    from desktop_app.services.access import Role
+    from desktop_app.services.accounts import AccountService
+
+    return AccountService(demo_db).add_user("客服小美", DEMO_PASSWORD, Role.AGENT, actor=demo_supervisor)
+
+
+@pytest.fixture
+def main_window(qtbot, demo_db, demo_agent):
     from desktop_app.ui.workstation.main_window import MainWindow
 
-    window = MainWindow(demo_db, "客服小美")
+    window = MainWindow(demo_db, demo_agent)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 60, timeout=5000)
     qtbot.waitUntil(lambda: window.ticket_pane.ticket is not None, timeout=5000)
     yield window
-    window.close()
+    close_window(qtbot, window)
+
+
+def close_window(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Close a MainWindow and wait until its shutdown is done (it may take a few event-loop turns)."""
+    import shiboken6
+
+    if shiboken6.isValid(window) and not window.shut_down:
+        window.close()
+        qtbot.waitUntil(lambda: window.shut_down or not shiboken6.isValid(window), timeout=15000)

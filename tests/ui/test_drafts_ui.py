@@ -10,6 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.config import default_kb_dir
+from desktop_app.domain.clock import utcnow
+from desktop_app.domain.records import MessageRecord
+from desktop_app.nlp.drafting.drafter import DraftResult
 from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
 from desktop_app.services.drafting import DraftingService
 from desktop_app.services.drafts import DraftService
@@ -28,6 +31,7 @@ class GatedDrafter:
         self.held: set[str] = set()  # external ids
         self.gate = threading.Event()
         self.requests: list[str] = []
+        self.seeds: list[int | None] = []
 
     @property
     def name(self) -> str:
@@ -35,6 +39,7 @@ class GatedDrafter:
 
     def stream(self, request, cancel=None, max_new_tokens=None, on_token=None, seed=None):  # type: ignore[no-untyped-def]
         self.requests.append(request.request_id)
+        self.seeds.append(seed)
         count = 0
 
         def token(piece: str) -> None:
@@ -45,7 +50,27 @@ class GatedDrafter:
             if request.request_id in self.held and count == self.pause_after:
                 self.gate.wait(10)
 
-        return self.real.stream(request, cancel=cancel, max_new_tokens=max_new_tokens, on_token=token)
+        return self.real.stream(request, cancel=cancel, max_new_tokens=max_new_tokens, on_token=token, seed=seed)
+
+
+class ScriptedDrafter:
+    """Writes ``script(request, seed)`` piece by piece: drafts whose words a test knows."""
+
+    name = "scripted"
+
+    def __init__(self, script: Callable[..., str]) -> None:
+        self.script = script
+        self.calls: list[tuple[str, int | None]] = []  # (external id, seed)
+
+    def stream(self, request, cancel=None, max_new_tokens=None, on_token=None, min_new_tokens=0, seed=None):  # type: ignore[no-untyped-def]
+        self.calls.append((request.request_id, seed))
+        text = self.script(request, seed)
+        for index, piece in enumerate(text):
+            if cancel is not None and cancel.is_set():
+                return DraftResult(text[:index], text[:index], index, 1.0, 0.1, stopped=True, model=self.name)
+            if on_token is not None:
+                on_token(piece)
+        return DraftResult(text, text, len(text), 1.0, 0.1, model=self.name)
 
 
 @pytest.fixture
@@ -70,7 +95,7 @@ def _window(qtbot, demo_db, monkeypatch, drafter, kb, prefetch: bool = False):  
     )
     if not prefetch:
         monkeypatch.setattr(DraftController, "prefetch", lambda self, ids, agent: None)
-    window = MainWindow(demo_db, AGENT)
+    window = MainWindow(demo_db, _signed_in(demo_db))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 60, timeout=5000)
@@ -95,7 +120,28 @@ def _open(qtbot, window, ticket_id: int) -> None:  # type: ignore[no-untyped-def
 
 
 def _close(window) -> None:  # type: ignore[no-untyped-def]
+    """Close and wait (event loop running) until the window's shutdown is done."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
     window.close()
+    if not window.shut_down:
+        loop = QEventLoop()
+        window.shutdownFinished.connect(loop.quit)
+        QTimer.singleShot(15000, loop.quit)
+        loop.exec()
+    assert window.shut_down
+
+
+def _signed_in(db):  # type: ignore[no-untyped-def]
+    """客服小美 as a signed-in User (made on first use, after the first supervisor)."""
+    from desktop_app.services.access import Role
+    from desktop_app.services.accounts import AccountService
+
+    accounts = AccountService(db)
+    if not accounts.has_users():
+        boss = accounts.add_user("值班主管", "correct horse", Role.SUPERVISOR, actor=None)
+        return accounts.add_user(AGENT, "correct horse", Role.AGENT, actor=boss)
+    return accounts.authenticate(AGENT, "correct horse")
 
 
 def test_opening_a_ticket_streams_a_draft_then_shows_the_polished_text(qtbot, demo_db, monkeypatch, toy_drafter, kb):
@@ -288,7 +334,7 @@ def test_foreground_request_pauses_prefetch(qtbot, demo_db, monkeypatch, gated, 
 def test_without_a_model_drafts_are_off_and_the_editor_works(qtbot, demo_db, tmp_path: Path):
     from desktop_app.ui.workstation.main_window import MainWindow
 
-    window = MainWindow(demo_db, AGENT, drafter_folder=tmp_path / "missing")
+    window = MainWindow(demo_db, _signed_in(demo_db), drafter_folder=tmp_path / "missing")
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.drafter_banner.isVisible(), timeout=10000)
@@ -302,3 +348,173 @@ def test_without_a_model_drafts_are_off_and_the_editor_works(qtbot, demo_db, tmp
     qtbot.mouseClick(pane.editor.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: pane.ticket.status == "waiting_customer", timeout=3000)
     window.close()
+
+
+PROMISES = "亲，这边保证明天给您全额返现。另外运费我们一定承担。其他问题随时联系我们。"
+
+
+def _external_id(window, ticket_id: int) -> str:  # type: ignore[no-untyped-def]
+    return window.queue_model.queue_row(window.queue_model.row_of(ticket_id)).external_id
+
+
+def _add_message(db, ticket_id: int, role: str, text: str, author: str = "") -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.store.tickets import TicketRepository
+
+    with db.session() as session:
+        TicketRepository(session).add_message(ticket_id, MessageRecord(role, text, utcnow(), author))
+
+
+def _shown_texts(monkeypatch, editor) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every text the reply box is given to show (loaded or as a draft)."""
+    shown: list[str] = []
+    load, show_draft = editor.load, editor.show_draft
+
+    def spy_load(text: str, saved_note: str = "") -> None:
+        shown.append(text)
+        load(text, saved_note)
+
+    def spy_show(text: str) -> None:
+        shown.append(text)
+        show_draft(text)
+
+    monkeypatch.setattr(editor, "load", spy_load)
+    monkeypatch.setattr(editor, "show_draft", spy_show)
+    return shown
+
+
+def test_unsupported_promises_are_underlined_and_counted_until_edited(qtbot, demo_db, monkeypatch, kb):
+    from PySide6.QtGui import QTextCharFormat
+
+    from desktop_app.nlp.drafting.guard import UNSUPPORTED_NOTE
+
+    drafter = ScriptedDrafter(lambda request, seed: PROMISES)
+    window = _window(qtbot, demo_db, monkeypatch, drafter, kb)
+    pane, bar = window.ticket_pane, window.ticket_pane.draft_bar
+    first, target = _needs_draft_ids(window, demo_db, kb, drafter)[:2]
+    results: dict[int, object] = {}
+    window.drafting.finished.connect(lambda _job, tid, result: results.setdefault(tid, result))
+    with qtbot.waitSignal(pane.drafts.draftShown, timeout=10000, check_params_cb=lambda tid: tid == target):
+        _open(qtbot, window, target)
+    marks = results[target].marks  # type: ignore[attr-defined]
+    # 保证/返现 and 一定/承担: neither the retrieved entries nor the ticket say so.
+    assert [m.sentence for m in marks] == ["亲，这边保证明天给您全额返现。", "另外运费我们一定承担。"]
+    assert pane.editor.text == PROMISES  # underlined, not rewritten
+    assert pane.editor.marked_sentences == [m.sentence for m in marks]
+    selections = pane.editor.text_edit.extraSelections()
+    assert [s.cursor.selectedText() for s in selections] == [m.sentence for m in marks]
+    assert all(s.format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline for s in selections)
+    inside = PROMISES.index("返现")
+    assert pane.editor.mark_tooltip(inside) == UNSUPPORTED_NOTE
+    assert pane.editor.mark_tooltip(PROMISES.index("随时")) == ""
+    assert bar.promise_label.isVisible() and bar.promise_label.text() == "2 句承诺无依据"
+    assert pane.editor.send_button.isEnabled()  # sending stays the agent's choice
+
+    # A stored draft opened again is checked again (in the reader) and shows the same marks.
+    with qtbot.waitSignal(pane.drafts.draftShown, timeout=10000, check_params_cb=lambda tid: tid == first):
+        _open(qtbot, window, first)
+    _open(qtbot, window, target)
+    assert pane.editor.draft_mode
+    qtbot.waitUntil(lambda: pane.editor.marked_sentences == [m.sentence for m in marks], timeout=5000)
+    assert bar.promise_label.text() == "2 句承诺无依据"
+
+    # Editing inside a sentence removes its mark, and only its mark.
+    cursor = pane.editor.text_edit.textCursor()
+    cursor.setPosition(inside)
+    pane.editor.text_edit.setTextCursor(cursor)
+    pane.editor.text_edit.insertPlainText("（按规则）")
+    assert pane.editor.marked_sentences == ["另外运费我们一定承担。"]
+    assert bar.state == DraftBar.ACCEPTED and bar.promise_label.text() == "1 句承诺无依据"
+    qtbot.mouseClick(pane.editor.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pane.ticket.status == "waiting_customer", timeout=5000)
+    assert pane.editor.marked_sentences == [] and not bar.promise_label.isVisible()
+    _close(window)
+
+
+def test_regenerate_samples_a_new_draft_and_the_draft_on_open_stays_greedy(qtbot, demo_db, monkeypatch, gated, kb):
+    window = _window(qtbot, demo_db, monkeypatch, gated, kb)
+    pane = window.ticket_pane
+    target = _needs_draft_ids(window, demo_db, kb, gated)[0]
+    external = _external_id(window, target)
+    shown = qtbot.waitSignal(pane.drafts.draftShown, timeout=10000, check_params_cb=lambda tid: tid == target)
+    with shown:
+        _open(qtbot, window, target)
+    greedy = pane.editor.text
+    seeds = iter([101, 202])
+    pane.drafts.new_seed = lambda: next(seeds)
+    texts = []
+    for _ in range(2):
+        with qtbot.waitSignal(pane.drafts.draftShown, timeout=10000, check_params_cb=lambda tid: tid == target):
+            qtbot.mouseClick(pane.draft_bar.regenerate_button, Qt.MouseButton.LeftButton)
+        texts.append(pane.editor.text)
+    assert [seed for rid, seed in zip(gated.requests, gated.seeds) if rid == external] == [None, 101, 202]
+    assert len({greedy, *texts}) == 3  # sampled with a new seed: a different draft each time
+    assert _stored(demo_db, target).body == texts[-1]
+    assert DraftingService(demo_db, gated, kb).generate(target, AGENT).result.text == greedy  # what a prefetch stores
+    _close(window)
+
+
+def test_a_stored_draft_older_than_a_new_customer_message_is_redrafted_never_shown(qtbot, demo_db, monkeypatch, kb):
+    drafter = ScriptedDrafter(lambda request, seed: f"亲，收到您说的「{request.history[-1].text[:6]}」，这边为您核实。")
+    window = _window(qtbot, demo_db, monkeypatch, drafter, kb)
+    pane = window.ticket_pane
+    target = _needs_draft_ids(window, demo_db, kb, drafter)[0]
+    old = DraftingService(demo_db, drafter, kb).generate(target, AGENT).saved  # prefetched earlier
+    assert old is not None and old.untouched
+    _add_message(demo_db, target, "customer", "地址也要改成公司地址")
+    shown = _shown_texts(monkeypatch, pane.editor)
+    with qtbot.waitSignal(pane.drafts.draftShown, timeout=10000, check_params_cb=lambda tid: tid == target):
+        _open(qtbot, window, target)
+    record = _stored(demo_db, target)
+    assert record.body == "亲，收到您说的「地址也要改成」，这边为您核实。" and record.untouched
+    assert pane.editor.text == record.body and pane.editor.draft_mode
+    assert old.body not in shown  # the stale draft never reached the reply box
+    _close(window)
+
+
+def test_a_colleagues_reply_drops_the_stored_draft(qtbot, demo_db, monkeypatch, kb):
+    drafter = ScriptedDrafter(lambda request, seed: "亲，这边为您核实。")
+    window = _window(qtbot, demo_db, monkeypatch, drafter, kb)
+    pane = window.ticket_pane
+    target = _needs_draft_ids(window, demo_db, kb, drafter)[0]
+    old = DraftingService(demo_db, drafter, kb).generate(target, AGENT).saved
+    _add_message(demo_db, target, "agent", "您好，已经为您登记了", author="客服小王")
+    shown = _shown_texts(monkeypatch, pane.editor)
+    calls = len(drafter.calls)
+    _open(qtbot, window, target)
+    qtbot.waitUntil(lambda: pane.draft_bar.state == DraftBar.IDLE and window.drafting.foreground is None, timeout=5000)
+    assert old.body not in shown and pane.editor.text == ""
+    assert _stored(demo_db, target) is None
+    assert len(drafter.calls) == calls  # the colleague answered last: nothing to draft
+    _close(window)
+
+
+def test_a_tab_accepted_draft_reopens_as_the_agents_text_and_keeps_the_pair(
+    qtbot, demo_db, monkeypatch, toy_drafter, kb
+):
+    from sqlalchemy import select
+
+    from desktop_app.store.schema import ReplyOutcome
+
+    window = _window(qtbot, demo_db, monkeypatch, toy_drafter, kb)
+    pane = window.ticket_pane
+    first, target = _needs_draft_ids(window, demo_db, kb, toy_drafter)[:2]
+    with qtbot.waitSignal(pane.drafts.draftShown, timeout=10000, check_params_cb=lambda tid: tid == target):
+        _open(qtbot, window, target)
+    generated = pane.editor.text
+    pane.editor.text_edit.setFocus()
+    qtbot.keyClick(pane.editor.text_edit, Qt.Key.Key_Tab)
+    window.writer.wait(3000)
+    record = _stored(demo_db, target)
+    assert record.accepted_at is not None and not record.untouched and record.generated == generated
+    with qtbot.waitSignal(pane.drafts.draftShown, timeout=10000, check_params_cb=lambda tid: tid == first):
+        _open(qtbot, window, first)
+    _open(qtbot, window, target)
+    assert pane.editor.text == generated
+    assert not pane.editor.draft_mode  # the agent's text, not an AI draft
+    assert pane.draft_bar.state == (DraftBar.ACCEPTED if record.generated_kb else DraftBar.IDLE)
+    qtbot.mouseClick(pane.editor.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pane.ticket.status == "waiting_customer", timeout=5000)
+    with demo_db.session() as session:
+        outcome = session.scalars(select(ReplyOutcome).where(ReplyOutcome.ticket_id == target)).one()
+        assert (outcome.generated, outcome.final) == (generated, generated.strip())
+    _close(window)

@@ -67,7 +67,7 @@ def test_send_reply_stores_message_and_updates_queue(qtbot, main_window, demo_db
     qtbot.waitUntil(lambda: main_window.queue_model.queue_row(row).status == "waiting_customer", timeout=3000)
 
 
-def test_draft_autosaves_and_survives_a_restart(qtbot, main_window, demo_db):
+def test_draft_autosaves_and_survives_a_restart(qtbot, main_window, demo_db, demo_agent):
     from desktop_app.ui.workstation.main_window import MainWindow
 
     pane = main_window.ticket_pane
@@ -77,7 +77,7 @@ def test_draft_autosaves_and_survives_a_restart(qtbot, main_window, demo_db):
     qtbot.waitUntil(lambda: TicketService(demo_db).open(ticket_id, "客服小美").draft is not None, timeout=6000)
     assert TicketService(demo_db).open(ticket_id, "客服小美").draft.body == "您好，这边帮您查询一下"
 
-    second = MainWindow(demo_db, "客服小美")
+    second = MainWindow(demo_db, demo_agent)
     qtbot.addWidget(second)
     qtbot.waitUntil(lambda: second.ticket_pane.ticket_id == ticket_id, timeout=5000)
     qtbot.waitUntil(lambda: second.ticket_pane.editor.text == "您好，这边帮您查询一下", timeout=3000)

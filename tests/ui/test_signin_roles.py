@@ -146,7 +146,8 @@ def test_an_agent_cannot_take_a_colleagues_ticket(qtbot, demo_db):
     pane = window.ticket_pane
     ticket_id = pane.ticket_id
     tickets = TicketService(demo_db)
-    tickets.assign(ticket_id, "客服小王", tickets.open(ticket_id, "x").ticket.version)  # a colleague took it
+    version = tickets.open(ticket_id, "x").ticket.version
+    tickets.assign(ticket_id, "客服小王", version, actor=boss)  # a colleague has it now
     pane._assign("客服小美")  # the pane still shows it unassigned
     qtbot.waitUntil(lambda: pane.banner.isVisible(), timeout=3000)
     assert "处理人没有改成功" in pane.banner.text() and "权限不足" in pane.banner.text()

@@ -20,6 +20,7 @@ from desktop_app.ui.supervisor.dialogs import ReassignDialog
 from desktop_app.ui.supervisor.flagged_model import FlaggedTableModel
 
 TIMEOUT = 5000
+EXPLAIN_TIMEOUT = 20000  # the first explanation of a test run loads jieba's dictionary (seconds on a busy PC)
 
 
 class PermissionDenied(Exception):
@@ -36,14 +37,14 @@ class FakeActions:
         if self.fail is not None:
             raise self.fail
 
-    def reassign(self, ticket_id: int, to_agent: str | None, reason: str) -> None:
-        self._record("reassign", ticket_id, to_agent, reason)
+    def reassign(self, ticket_id: int, version: int, to_agent: str | None, reason: str) -> None:
+        self._record("reassign", ticket_id, version, to_agent, reason)
 
-    def take_over(self, ticket_id: int) -> None:
-        self._record("take_over", ticket_id)
+    def take_over(self, ticket_id: int, version: int) -> None:
+        self._record("take_over", ticket_id, version)
 
-    def unflag(self, ticket_id: int, reason: str) -> None:
-        self._record("unflag", ticket_id, reason)
+    def unflag(self, ticket_id: int, version: int, reason: str) -> None:
+        self._record("unflag", ticket_id, version, reason)
 
     def export(self, headers: list[str], rows: list[list[object]], path: str, fmt: str) -> None:
         self._record("export", headers, rows, path, fmt)
@@ -131,21 +132,90 @@ def test_fake_actions_satisfy_the_protocol(actions):
 
 def test_flagged_table_shows_why_who_and_how_long(desk, seeded):
     model = FlaggedTableModel
-    # the longest wait first: two days, then 2 h 15 min
-    assert [_cell(desk, r, model.EXTERNAL_ID) for r in range(2)] == ["T-00002", "T-00001"]
-    assert _cell(desk, 1, model.CUSTOMER) == "小鹿爱吃草"
-    assert _cell(desk, 1, model.REASONS) == "负面情绪 0.93；投诉意图 0.81"
-    assert _cell(desk, 1, model.NEGATIVE) == "0.93"
-    assert _cell(desk, 1, model.INTENT) == "投诉 0.81"
-    assert _cell(desk, 1, model.TRIGGERS) == "「投诉」 「差评」"
-    assert _cell(desk, 1, model.ASSIGNEE) == "客服小美"
-    assert _cell(desk, 1, model.WAITED) == "2小时15分"
-    assert _cell(desk, 0, model.WAITED) == "2天0小时"
-    assert _cell(desk, 0, model.ASSIGNEE) == "未分配"
-    assert _cell(desk, 0, model.STATUS) == "新工单"
-    assert "触发词：「投诉」「差评」" in desk.proxy.index(1, model.TRIGGERS).data(Qt.ItemDataRole.ToolTipRole)
+    # the most severe first: 0.93 negative complaint waiting 2 h 15 min, then 0.70 negative waiting 2 days
+    assert [_cell(desk, r, model.EXTERNAL_ID) for r in range(2)] == ["T-00001", "T-00002"]
+    severities = [int(_cell(desk, r, model.SEVERITY)) for r in range(2)]
+    assert severities[0] > severities[1] > 0
+    assert desk.table.horizontalHeader().sortIndicatorSection() == model.SEVERITY
+    assert _cell(desk, 0, model.CUSTOMER) == "小鹿爱吃草"
+    assert _cell(desk, 0, model.REASONS) == "负面情绪 0.93；投诉意图 0.81"
+    assert _cell(desk, 0, model.NEGATIVE) == "0.93"
+    assert _cell(desk, 0, model.INTENT) == "投诉 0.81"
+    assert _cell(desk, 0, model.TRIGGERS) == "「投诉」 「差评」"
+    assert _cell(desk, 0, model.ASSIGNEE) == "客服小美"
+    assert _cell(desk, 0, model.WAITED) == "2小时15分"
+    assert _cell(desk, 1, model.WAITED) == "2天0小时"
+    assert _cell(desk, 1, model.ASSIGNEE) == "未分配"
+    assert _cell(desk, 1, model.STATUS) == "新工单"
+    assert "触发词：「投诉」「差评」" in desk.proxy.index(0, model.TRIGGERS).data(Qt.ItemDataRole.ToolTipRole)
+    tooltip = desk.proxy.index(0, model.SEVERITY).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"严重度 {severities[0]}" in tooltip and "负面情绪 0.93 × 35" in tooltip and "投诉意图 0.81 × 20" in tooltip
     assert "2" in desk.count_label.text()
     assert desk.agents == ["客服小美", "客服阿杰"]
+
+
+def test_escalation_words_lift_a_ticket_up_the_desk(qtbot, desk, seeded, set_columns):
+    # a new message: the text grows and the version moves
+    set_columns(seeded["T-00002"], text="三天了还没发货，再不处理我就打12315投诉，找媒体曝光", version=2)
+    desk.refresh()
+    order = lambda: [_cell(desk, r, FlaggedTableModel.EXTERNAL_ID) for r in range(2)]  # noqa: E731
+    qtbot.waitUntil(lambda: order() == ["T-00002", "T-00001"], timeout=TIMEOUT)
+    tooltip = desk.proxy.index(0, FlaggedTableModel.SEVERITY).data(Qt.ItemDataRole.ToolTipRole)
+    assert "「12315」「投诉」「曝光」「媒体」" in tooltip
+
+
+def test_english_desk_translates_the_reasons(qtbot, db, seeded, actions):
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.config import RESOURCES_DIR
+
+    translator = QTranslator()
+    assert translator.load(str(RESOURCES_DIR / "i18n" / "aftersales_en.qm"))
+    QApplication.instance().installTranslator(translator)
+    widget = SupervisorDesk(db, actions)
+    qtbot.addWidget(widget)
+    widget.show()
+    try:
+        qtbot.waitUntil(lambda: widget.flagged_model.rowCount() == 2, timeout=TIMEOUT)
+        model = FlaggedTableModel
+        assert _cell(widget, 0, model.REASONS) == "Negative sentiment 0.93; Complaint intent 0.81"
+        tooltip = widget.proxy.index(0, model.TRIGGERS).data(Qt.ItemDataRole.ToolTipRole)
+        assert tooltip.splitlines() == [
+            "Negative sentiment 0.93",
+            "Complaint intent 0.81",
+            "Trigger words: 「投诉」「差评」",
+        ]
+        assert widget.flagged_model.headers[model.SEVERITY] == "Severity"
+    finally:
+        widget.shutdown()
+        QApplication.instance().removeTranslator(translator)
+
+
+def test_visible_rows_without_trigger_words_get_them(qtbot, db, seeded, actions, set_columns, toy_tagger):
+    """Batch tagging leaves trigger words out; the desk finds them for the rows on screen."""
+    from desktop_app.services.tagging import TaggingService
+
+    set_columns(seeded["T-00002"], text="快递太慢了，差评！气死了")
+    tagging = TaggingService(db, toy_tagger)
+    widget = SupervisorDesk(db, actions, tagging=tagging)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 760)
+    widget.show()
+    try:
+        qtbot.waitUntil(lambda: len(widget.visible_tickets()) == 2, timeout=TIMEOUT)
+        def words() -> tuple[str, ...]:
+            return next(t.trigger_phrases for t in widget.flagged_model.tickets() if t.id == seeded["T-00002"])
+
+        qtbot.waitUntil(lambda: "太慢" in words(), timeout=EXPLAIN_TIMEOUT)
+        # T-00001 already had its words: only T-00002 was sent to the model, and only once.
+        assert [key[0] for key in widget._explain_asked] == [seeded["T-00002"]]
+        with qtbot.waitSignal(widget.flaggedLoaded, timeout=TIMEOUT):
+            widget.refresh()
+        widget.explain_visible_rows()
+        assert len(widget._explain_asked) == 1
+    finally:
+        widget.shutdown()
 
 
 def test_new_flag_appears_after_refresh(qtbot, desk, seeded, set_columns):
@@ -193,7 +263,7 @@ def test_reassign_calls_the_action_with_the_chosen_agent_and_reason(qtbot, desk,
     with qtbot.waitSignal(desk.actionFinished, timeout=TIMEOUT) as finished:
         desk.reassign_button.click()
     assert finished.args == ["reassign", True]
-    assert actions.calls == [("reassign", seeded["T-00001"], "客服阿杰", "客户要求换人")]
+    assert actions.calls == [("reassign", seeded["T-00001"], 1, "客服阿杰", "客户要求换人")]
     assert asked == {"ticket": seeded["T-00001"], "agents": ["客服小美", "客服阿杰"]}
     assert "客服阿杰" in desk.banner_text()
 
@@ -210,7 +280,7 @@ def test_take_over_calls_the_action(qtbot, desk, seeded, actions):
     _select(desk, seeded["T-00002"])
     with qtbot.waitSignal(desk.actionFinished, timeout=TIMEOUT):
         desk.take_over_button.click()
-    assert actions.calls == [("take_over", seeded["T-00002"])]
+    assert actions.calls == [("take_over", seeded["T-00002"], 1)]
 
 
 def test_unflag_asks_for_a_reason(qtbot, desk, seeded, actions, monkeypatch):
@@ -224,7 +294,7 @@ def test_unflag_asks_for_a_reason(qtbot, desk, seeded, actions, monkeypatch):
     _select(desk, seeded["T-00002"])
     with qtbot.waitSignal(desk.actionFinished, timeout=TIMEOUT):
         desk.unflag_button.click()
-    assert actions.calls == [("unflag", seeded["T-00002"], "已电话安抚，客户满意")]
+    assert actions.calls == [("unflag", seeded["T-00002"], 1, "已电话安抚，客户满意")]
     assert "T-00002" in prompts[0]
 
 

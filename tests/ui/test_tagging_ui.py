@@ -26,11 +26,11 @@ def _all_rows_tagged(window) -> bool:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def tagged_window(qtbot, demo_db, toy_tagger_dir: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def tagged_window(qtbot, demo_db, demo_agent, toy_tagger_dir: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     from desktop_app.ui.workstation.main_window import MainWindow
 
     monkeypatch.setenv(TAGGER_MODEL_ENV_VAR, str(toy_tagger_dir))
-    window = MainWindow(demo_db, "客服小美")
+    window = MainWindow(demo_db, demo_agent)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: _all_rows_tagged(window), timeout=20000)
@@ -51,12 +51,12 @@ def test_missing_model_shows_a_banner_and_the_app_keeps_working(qtbot, main_wind
     assert main_window.tagging.tagger is None
 
 
-def test_corrupt_model_shows_why(qtbot, demo_db, toy_tagger_dir: Path) -> None:
+def test_corrupt_model_shows_why(qtbot, demo_db, demo_agent, toy_tagger_dir: Path) -> None:
     from desktop_app.ui.workstation.main_window import MainWindow
 
     model = toy_tagger_dir / "model.onnx"
     model.write_bytes(model.read_bytes() + b"\x00")
-    window = MainWindow(demo_db, "客服小美", tagger_folder=toy_tagger_dir)
+    window = MainWindow(demo_db, demo_agent, tagger_folder=toy_tagger_dir)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.taggerFailed, timeout=5000) as blocker:
         window.show()
@@ -156,11 +156,11 @@ def test_correction_from_the_pane_lands_in_feedback(qtbot, tagged_window, demo_d
     assert TicketService(demo_db).open(ticket.id, "客服小美").ticket.intent == new_intent
 
 
-def test_open_ticket_refreshes_when_its_tags_land(qtbot, demo_db, toy_tagger_dir: Path) -> None:
+def test_open_ticket_refreshes_when_its_tags_land(qtbot, demo_db, demo_agent, toy_tagger_dir: Path) -> None:
     """The ticket on screen gets its tags in place, without losing the version it was read at."""
     from desktop_app.ui.workstation.main_window import MainWindow
 
-    window = MainWindow(demo_db, "客服小美", tagger_folder=toy_tagger_dir)
+    window = MainWindow(demo_db, demo_agent, tagger_folder=toy_tagger_dir)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.ticket_pane.ticket is not None, timeout=5000)

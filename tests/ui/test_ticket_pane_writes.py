@@ -174,11 +174,11 @@ def flaky_drafts(main_window, monkeypatch):  # type: ignore[no-untyped-def]
     real_save = drafts.save
     calls: list[str] = []
 
-    def save(ticket_id: int, agent: str, body: str):  # type: ignore[no-untyped-def]
+    def save(ticket_id: int, body: str, *, actor):  # type: ignore[no-untyped-def]
         calls.append(body)
         if len(calls) == 1:
             raise OperationalError("INSERT INTO drafts (body) VALUES (?)", {}, Exception("database is locked"))
-        return real_save(ticket_id, agent, body)
+        return real_save(ticket_id, body, actor=actor)
 
     monkeypatch.setattr(drafts, "save", save)
     return calls

@@ -62,6 +62,11 @@ def test_every_message_has_a_finished_translation_with_the_same_placeholders():
     problems = []
     for context, source, translation in messages:
         text = translation.text if translation is not None else None
+        forms = [form.text or "" for form in translation.iter("numerusform")] if translation is not None else []
+        if forms:  # a plural (``tr(text, "", n)``): every form translated, each with %n
+            if translation.get("type") is not None or not all(f.strip() and "%n" in f for f in forms):
+                problems.append(f"{context}: {source!r} has an untranslated plural form")
+            continue
         if translation is None or translation.get("type") is not None or not (text or "").strip():
             problems.append(f"{context}: {source!r} is not translated")
         elif sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):

@@ -17,7 +17,7 @@ AGENT = "客服小美"
 
 
 # -- 8: one queue query at start-up --------------------------------------------------------
-def test_start_up_queries_the_queue_once(qtbot, demo_db, monkeypatch):
+def test_start_up_queries_the_queue_once(qtbot, demo_db, demo_agent, monkeypatch):
     calls: list[tuple] = []
     real_page = QueueService.page
 
@@ -26,7 +26,7 @@ def test_start_up_queries_the_queue_once(qtbot, demo_db, monkeypatch):
         return real_page(self, *args, **kwargs)
 
     monkeypatch.setattr(QueueService, "page", counting_page)
-    window = main_window_module.MainWindow(demo_db, AGENT)
+    window = main_window_module.MainWindow(demo_db, demo_agent)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 60, timeout=5000)

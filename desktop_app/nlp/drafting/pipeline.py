@@ -16,12 +16,15 @@ from typing import Protocol
 from desktop_app.nlp.drafting.drafter import DraftResult
 from desktop_app.nlp.drafting.guard import PromiseMark, promise_check
 from desktop_app.nlp.drafting.knowledge_base import KbEntry, KbHit
-from desktop_app.nlp.drafting.prompt import V2_KB_ENTRIES, DraftRequest, Turn
+from desktop_app.nlp.drafting.policy_append import with_policy
+from desktop_app.nlp.drafting.prompt import DEFAULT_FORMAT, V2_KB_ENTRIES, DraftRequest, Turn
 from desktop_app.nlp.drafting.retrieval import Retriever
 from desktop_app.nlp.privacy import mask_keep_orders
 
 RECENT_CUSTOMER_CHARS = 300
 RETRIEVED = 3  # recall@3 is measured; the best V2_KB_ENTRIES reach the prompt
+POLICY_MIN_BM25 = 10.0  # BM25 alone: the score the v1 drafter's appended policy needed
+POLICY_MIN_RANKED = 0.5  # ranker probability (+ a little BM25) for the same confidence
 
 
 class Drafter(Protocol):
@@ -57,6 +60,7 @@ class TicketView:
 class DraftPlan:
     request: DraftRequest
     hits: tuple[KbHit, ...]  # retrieved, best first (the first V2_KB_ENTRIES are in the prompt)
+    policy: str | None = None  # the best entry's text when retrieval is confident (v1 models only)
 
     @property
     def kb_entries(self) -> tuple[KbEntry, ...]:
@@ -104,7 +108,9 @@ def plan_draft(
         kb_ids=tuple(e.id for e in entries),
         banned_phrases=tuple(dict.fromkeys(p for e in entries for p in e.never_promise)),
     )
-    return DraftPlan(request, hits)
+    confident = POLICY_MIN_RANKED if retriever is not None and retriever.ranker is not None else POLICY_MIN_BM25
+    policy = hits[0].entry.text if hits and hits[0].score >= confident else None
+    return DraftPlan(request, hits, policy)
 
 
 def finish_draft(result: DraftResult, plan: DraftPlan) -> DraftOutcome:
@@ -123,5 +129,8 @@ def draft_ticket(
 ) -> DraftOutcome:
     """Write and check one draft (greedy without ``seed``: the prefetched draft is reproducible)."""
     result = drafter.stream(plan.request, cancel=cancel, on_token=on_token, seed=seed)
+    if getattr(drafter, "format", None) == DEFAULT_FORMAT and not result.stopped:
+        last = next((t.text for t in reversed(plan.request.history) if t.role == "customer"), "")
+        result = replace(result, text=with_policy(result.text, plan.policy, last))
     return finish_draft(result, plan)
 

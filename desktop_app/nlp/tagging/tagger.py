@@ -246,7 +246,7 @@ class TicketTagger:
         """Tag every text; flagged tickets get their reasons (and, with ``explain``, trigger words).
 
         Trigger words cost an extra run per flagged ticket, so batch tagging leaves them out;
-        they are computed when someone looks (``explain_flag``, ``classify --explain``).
+        they are computed when someone looks (``TaggingService.explain``, ``classify --explain``).
         """
         intents, sentiments = self.probabilities(texts, batch_size)
         results = []

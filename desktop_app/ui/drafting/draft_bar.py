@@ -4,7 +4,8 @@ States: ``off`` (no drafter: hidden), ``idle`` (no draft shown: only 重新生�
 (停止 enabled), ``marked`` (a draft not yet accepted: "AI草稿 · Tab 接受 · 编辑即接受"),
 ``stopped`` (the part streamed before 停止, still marked) and ``accepted`` (the agent took
 or edited it: only the knowledge-base sources stay). The knowledge-base entries the draft
-drew on are listed by title; hovering one shows its text.
+drew on are listed by title; hovering one shows its text. While the draft (taken or not)
+still has sentences the promise check marked, the strip counts them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from desktop_app.nlp.drafting.knowledge_base import KbEntry
 
 _MARK_STYLE = "color:#5b3cc4;font-weight:600;"
+_PROMISE_STYLE = "color:#b42318;font-weight:600;"
 
 
 class DraftBar(QFrame):
@@ -28,6 +30,13 @@ class DraftBar(QFrame):
         self.mark_label = QLabel()
         self.mark_label.setObjectName("draftMark")
         self.mark_label.setStyleSheet(_MARK_STYLE)
+        self.promise_label = QLabel()
+        self.promise_label.setObjectName("draftPromises")
+        self.promise_label.setStyleSheet(_PROMISE_STYLE)
+        self.promise_label.setToolTip(
+            self.tr("草稿里划波浪线的句子做了知识库和工单都没有依据的承诺，发送前请核实或修改")
+        )
+        self.unsupported = 0
         self.sources_caption = QLabel(self.tr("参考："))
         self.sources_caption.setStyleSheet("color:#667085;")
         self.stop_button = QPushButton(self.tr("停止"))
@@ -42,6 +51,8 @@ class DraftBar(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         layout.addWidget(self.mark_label)
+        layout.addSpacing(8)
+        layout.addWidget(self.promise_label)
         layout.addSpacing(8)
         layout.addWidget(self.sources_caption)
         layout.addLayout(self._sources)
@@ -67,6 +78,17 @@ class DraftBar(QFrame):
             entries = ()
         if entries is not None:
             self.set_sources(entries)
+        self._show_unsupported()
+
+    def set_unsupported(self, count: int) -> None:
+        """``count`` sentences of the draft in the box promise without support."""
+        self.unsupported = count
+        self._show_unsupported()
+
+    def _show_unsupported(self) -> None:
+        shown = self.unsupported > 0 and self.state in (self.MARKED, self.STOPPED, self.ACCEPTED)
+        self.promise_label.setText(self.tr("%n 句承诺无依据", "", self.unsupported) if shown else "")
+        self.promise_label.setVisible(shown)
 
     def set_sources(self, entries: Sequence[KbEntry]) -> None:
         for label in self.source_labels:

@@ -134,12 +134,21 @@ class DraftController(QObject):
         self._pump()
 
     # -- foreground ------------------------------------------------------------------
-    def request(self, ticket_id: int, agent: str, only_if_needed: bool = True, replace_edited: bool = False) -> int:
+    def request(
+        self,
+        ticket_id: int,
+        agent: str,
+        only_if_needed: bool = True,
+        replace_edited: bool = False,
+        seed: int | None = None,
+    ) -> int:
         """Draft ``ticket_id`` now; return the job id (0 when drafting is off).
 
         ``only_if_needed``: skip tickets that have a draft or where the agent spoke last
         (the job then ends with None, or with ``ExistingDraft`` if a draft is stored).
         ``replace_edited``: the agent asked to replace their own text (Regenerate).
+        ``seed``: sample a different draft (Regenerate); without it the draft is greedy, the
+        same as a prefetched one, which is why only a seedless request adopts a prefetch.
         """
         if not self.ready:
             return 0
@@ -150,6 +159,7 @@ class DraftController(QObject):
             running is not None
             and (running.ticket_id, running.agent) == (ticket_id, agent)
             and only_if_needed
+            and seed is None
             and not running.cancel.is_set()
         ):
             running.foreground = True  # adopt it: its tokens now go to the editor
@@ -165,7 +175,7 @@ class DraftController(QObject):
             if only_if_needed and not service.needs_draft(job.ticket_id, job.agent):
                 return ExistingDraft(job.ticket_id, DraftService(service.db).load(job.ticket_id, job.agent))
             return service.generate(
-                job.ticket_id, job.agent, job.cancel, on_token, replace_untouched_only=not replace_edited
+                job.ticket_id, job.agent, job.cancel, on_token, replace_untouched_only=not replace_edited, seed=seed
             )
 
         self._foreground = job

@@ -12,17 +12,23 @@ it is about to switch away and when a reply was sent; the presenter asks the
   ticket on screen. Once the agent types, streaming stops (the job is cancelled, so nothing
   is stored over their text) and their text stays;
 * 停止 keeps what streamed so far; 重新生成 replaces the text only if the agent has not
-  written any of their own, and asks otherwise.
+  written any of their own, and asks otherwise. It samples with a new seed, so it gives a
+  different draft; the draft on open is greedy, so that a prefetched one is the same draft;
+* the sentences the promise check marked are underlined (for a stored draft the check runs
+  again in the reader) and counted in the strip; sending stays the agent's choice;
+* Tab stores that the draft was accepted: it reopens as the agent's text, not as a draft.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop_app.nlp.drafting.guard import PromiseMark
 from desktop_app.nlp.drafting.knowledge_base import KbEntry
 from desktop_app.services.drafting import GeneratedDraft
 from desktop_app.domain.records import DraftRecord
@@ -33,10 +39,18 @@ from desktop_app.ui.common.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
+_SEEDS = random.SystemRandom()
+
+
+def new_seed() -> int:
+    """A seed for a regenerated draft: different every time, also across restarts."""
+    return _SEEDS.randrange(1, 2**31)
+
 
 class DraftPresenter(QObject):
     message = Signal(str)  # for the status bar
     draftShown = Signal(int)  # ticket id: a finished draft is in the editor, marked
+    draftAccepted = Signal(int)  # ticket id: Tab took the stored draft as the agent's text
 
     def __init__(
         self,
@@ -47,12 +61,15 @@ class DraftPresenter(QObject):
         agent: str,
         current_ticket: Callable[[], int | None],
         parent: QWidget | None = None,
+        reader: TaskRunner | None = None,
     ) -> None:
+        """``reader`` runs the promise check of a stored draft (the writer when not given)."""
         super().__init__(parent)
         self.controller = controller
         self.editor = editor
         self.bar = bar
         self.writer = writer
+        self.reader = reader or writer
         self.agent = agent
         self._current = current_ticket
         self._parent_widget = parent
@@ -65,12 +82,14 @@ class DraftPresenter(QObject):
         self._start_token = 0
         self._record: DraftRecord | None = None  # the saved draft the open ticket came with
         self.confirm_replace: Callable[[], bool] = self._ask_replace
+        self.new_seed: Callable[[], int] = new_seed
 
         controller.token.connect(self._on_token)
         controller.finished.connect(self._on_finished)
         controller.failed.connect(self._on_failed)
         editor.draftEdited.connect(self._on_edited)
         editor.draftAccepted.connect(self._on_accepted)
+        editor.marksChanged.connect(bar.set_unsupported)
         bar.stop_button.clicked.connect(self.stop)
         bar.regenerate_button.clicked.connect(self.regenerate)
 
@@ -146,12 +165,13 @@ class DraftPresenter(QObject):
         self.bar.set_state(DraftBar.STREAMING, ())
         self.editor.set_draft_mode(True)
         self.streaming = True
-        self.writer.submit(lambda: None, lambda _: self._start_after_writes(token, ticket_id, own_text))
+        seed = self.new_seed()
+        self.writer.submit(lambda: None, lambda _: self._start_after_writes(token, ticket_id, own_text, seed))
 
-    def _start_after_writes(self, token: int, ticket_id: int, replace_edited: bool) -> None:
+    def _start_after_writes(self, token: int, ticket_id: int, replace_edited: bool, seed: int) -> None:
         if token != self._start_token or self._current() != ticket_id or not self.streaming or self.job_id:
             return
-        self._start(ticket_id, only_if_needed=False, replace_edited=replace_edited)
+        self._start(ticket_id, only_if_needed=False, replace_edited=replace_edited, seed=seed)
 
     def _ask_replace(self) -> bool:
         answer = QMessageBox.question(
@@ -180,11 +200,22 @@ class DraftPresenter(QObject):
             self.streaming = False
         if partial and self.editor.text.strip():
             self.editor.mark_unsaved()  # a partial draft was never stored: save it as the agent's text
+        elif not partial:
+            self._store_acceptance()
         self.bar.set_state(DraftBar.ACCEPTED, self._entries)
 
+    def _store_acceptance(self) -> None:
+        """The stored draft is the agent's now: the pane stores that (on its writer, after the
+        saves queued before and before any later edit)."""
+        ticket_id = self._current()
+        if ticket_id is not None:
+            self.draftAccepted.emit(ticket_id)
+
     # -- what the controller says ----------------------------------------------------
-    def _start(self, ticket_id: int, only_if_needed: bool, replace_edited: bool = False) -> None:
-        job_id = self.controller.request(ticket_id, self.agent, only_if_needed, replace_edited)
+    def _start(
+        self, ticket_id: int, only_if_needed: bool, replace_edited: bool = False, seed: int | None = None
+    ) -> None:
+        job_id = self.controller.request(ticket_id, self.agent, only_if_needed, replace_edited, seed=seed)
         if not job_id:
             self.streaming = False
             self.bar.set_state(DraftBar.OFF)
@@ -236,6 +267,7 @@ class DraftPresenter(QObject):
             return
         self._generated = result.result.text
         self.editor.show_draft(result.result.text)
+        self._show_marks(result.marks)
         if result.saved is None:
             self.editor.mark_unsaved()  # not stored (an edited draft was in the way): the editor's text is saved
         self.bar.set_state(DraftBar.MARKED, self._entries)
@@ -256,10 +288,30 @@ class DraftPresenter(QObject):
             self._generated = record.body
             self.editor.show_draft(record.body)
             self.bar.set_state(DraftBar.MARKED, self._entries)
+            self._check_marks(record)
         elif self._entries:
             self.bar.set_state(DraftBar.ACCEPTED, self._entries)
         else:
             self.bar.set_state(DraftBar.IDLE)
+
+    def _show_marks(self, marks: Sequence[PromiseMark]) -> None:
+        self.editor.set_marks([(mark.start, mark.end) for mark in marks])
+
+    def _check_marks(self, record: DraftRecord) -> None:
+        """Run the promise check of a stored draft off the GUI thread; shown if still on screen."""
+        service = self.controller.service
+        if service is None:
+            return
+        token, ticket_id, body, kb_ids = self._start_token, record.ticket_id, record.body, record.generated_kb
+        self.reader.submit(
+            lambda: service.marks_for(ticket_id, body, kb_ids),
+            lambda marks: self._marks_checked(token, ticket_id, body, marks),
+            lambda error: log.warning("checking the draft of ticket %s failed", ticket_id, exc_info=error),
+        )
+
+    def _marks_checked(self, token: int, ticket_id: int, body: str, marks: Sequence[PromiseMark]) -> None:
+        if token == self._start_token and self._current() == ticket_id and self.editor.text == body:
+            self._show_marks(marks)  # also after Tab: taking the draft as it is keeps its marks
 
     def _lookup(self, ids: Sequence[str]) -> list[KbEntry]:
         service = self.controller.service

@@ -8,16 +8,37 @@ While an AI draft is shown and not yet the agent's (``draft_mode``), the box is 
 Tab accepts the draft (``draftAccepted``) and the first edit makes it the agent's
 (``draftEdited``). Streamed tokens are appended with ``append_streamed``, which does not
 count as an edit, at the end of the text whatever the cursor does.
+
+Sentences of a draft that promise what neither the knowledge base nor the ticket supports
+are underlined (``set_marks``: extra selections, the text itself is not changed) with a
+tooltip; a mark goes as soon as the agent edits inside its sentence (``marksChanged``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 AUTOSAVE_INTERVAL_MS = 3000
 DRAFT_TINT = "#f3f0ff"  # the background while an AI draft is not yet the agent's
+MARK_COLOUR = "#d92d20"  # the wavy underline of an unsupported promise
+
+
+def _utf16(text: str, index: int) -> int:
+    """A Python string index as a document position (Qt counts UTF-16 units: an emoji is two)."""
+    return len(text[:index].encode("utf-16-le")) // 2
 
 
 class ReplyEditor(QWidget):
@@ -26,6 +47,7 @@ class ReplyEditor(QWidget):
     leaveRequested = Signal()
     draftAccepted = Signal()  # Tab while the draft mark is shown
     draftEdited = Signal()  # the agent changed the draft (or typed while it streamed)
+    marksChanged = Signal(int)  # how many promise marks are left
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +72,10 @@ class ReplyEditor(QWidget):
         self._dirty = False
         self._loading = False
         self._draft_mode = False
+        self._marks: list[tuple[int, int, str]] = []  # document positions and the sentence marked
+        self._marks_counted = 0  # what marksChanged said last
+        self.text_edit.document().contentsChange.connect(self._on_contents_change)
+        self.text_edit.viewport().installEventFilter(self)
         self._autosave = QTimer(self, interval=AUTOSAVE_INTERVAL_MS, singleShot=True)
         self._autosave.timeout.connect(self.flush)
         self.text_edit.textChanged.connect(self._on_text_changed)
@@ -75,9 +101,84 @@ class ReplyEditor(QWidget):
         """An AI draft is shown that the agent has neither edited nor accepted."""
         return self._draft_mode
 
+    @property
+    def mark_note(self) -> str:
+        """The tooltip of a marked sentence (the guard's UNSUPPORTED_NOTE, translated)."""
+        return self.tr("未在知识库中找到依据")
+
+    @property
+    def marked_sentences(self) -> list[str]:
+        return [sentence for _start, _end, sentence in self._marks]
+
+    def set_marks(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Underline ``spans`` (start, end offsets into ``text``): sentences that promise
+        without support. Replaces any marks shown before."""
+        text = self.text
+        self._marks = []
+        for start, end in spans:
+            start, end = max(0, start), min(len(text), end)
+            if start < end:
+                self._marks.append((_utf16(text, start), _utf16(text, end), text[start:end]))
+        self._show_marks()
+
+    def clear_marks(self) -> None:
+        if self._marks:
+            self._marks = []
+            self._show_marks()
+
+    def mark_tooltip(self, position: int) -> str:
+        """What hovering document ``position`` shows: the note inside a marked sentence."""
+        return self.mark_note if any(start <= position <= end for start, end, _ in self._marks) else ""
+
+    def _show_marks(self) -> None:
+        selections = []
+        for start, end, _sentence in self._marks:
+            selection = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(QColor(MARK_COLOUR))
+            fmt.setToolTip(self.mark_note)
+            cursor = QTextCursor(self.text_edit.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.format = fmt  # type: ignore[attr-defined]
+            selections.append(selection)
+        self.text_edit.setExtraSelections(selections)
+        if len(self._marks) != self._marks_counted:
+            self._marks_counted = len(self._marks)
+            self.marksChanged.emit(self._marks_counted)
+
+    def _on_contents_change(self, position: int, removed: int, added: int) -> None:
+        """Keep the marks on their sentences: those after the change move, one the change
+        touches goes (the agent rewrote it; typing just before or after a sentence is not
+        an edit of it). A change that leaves a sentence's text as it was (Qt reports
+        format-only changes too) keeps its mark."""
+        if not self._marks:
+            return
+        changed_end = position + removed
+        kept: list[tuple[int, int, str]] = []
+        for start, end, sentence in self._marks:
+            touched = (start < position < end) if removed == 0 else (position < end and changed_end > start)
+            if not touched:
+                shift = added - removed if start >= changed_end else 0
+                kept.append((start + shift, end + shift, sentence))
+            elif removed == added and self._text_at(start, end) == sentence:
+                kept.append((start, end, sentence))
+        if kept != self._marks:
+            self._marks = kept
+            self._show_marks()
+
+    def _text_at(self, start: int, end: int) -> str:
+        cursor = QTextCursor(self.text_edit.document())
+        cursor.setPosition(min(start, self.text_edit.document().characterCount() - 1))
+        cursor.setPosition(min(end, self.text_edit.document().characterCount() - 1), QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText()
+
     def load(self, text: str, saved_note: str = "") -> None:
         """Show another ticket's draft without counting it as an edit (and without the draft mark)."""
         self._autosave.stop()
+        self.clear_marks()
         self._loading = True
         self.text_edit.setPlainText(text)
         self._loading = False
@@ -114,6 +215,13 @@ class ReplyEditor(QWidget):
         self.draftAccepted.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.text_edit.viewport() and isinstance(event, QHelpEvent) and self._marks:
+            note = self.mark_tooltip(self.text_edit.cursorForPosition(event.pos()).position())
+            if note:
+                QToolTip.showText(event.globalPos(), note, self.text_edit.viewport())
+            else:
+                QToolTip.hideText()
+            return True
         if (
             watched is self.text_edit
             and event.type() == QEvent.Type.KeyPress

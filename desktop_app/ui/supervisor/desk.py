@@ -6,7 +6,8 @@ database. While the desk is on screen the flagged queue reloads every 5 seconds,
 flags appear without anyone pressing a button, and the charts or model health tab, when
 shown, every 30 seconds (they scan more rows); switching tabs, changing a chart setting,
 ``refresh()`` and every action reload at once. A failed action or query shows its reason
-in the banner at the top and the desk carries on.
+in the banner at the top and the desk carries on. Flagged tickets come most severe first
+(``services.severity``); the rows on screen that lack trigger words get them in a worker.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.desk_stats import FLAGGED_LIMIT, DeskStatsService, FlaggedTicket
+from desktop_app.services.tagging import FlagExplanation, TaggingService
+from desktop_app.services.tickets import StaleTicketError
 from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
 from desktop_app.ui.supervisor.actions import DeskActions
@@ -50,6 +53,8 @@ REFRESH_MS = 5_000  # the flagged queue, while the desk is on screen
 STATS_REFRESH_S = 30.0  # charts and model health scan more rows: at most this often on the timer
 AGENTS_REFRESH_S = 60.0  # the reassign dialog's list of agents
 SHUTDOWN_WAIT_MS = 5_000
+EXPLAIN_DELAY_MS = 300  # after a load or a scroll settles, the visible rows get their trigger words
+EXPLAIN_CHUNK = 8  # tickets per explanation task: batch tagging and the open ticket get turns between
 ERROR_STYLE = "background:#fdecea;color:#8a1c1c;padding:6px;border-radius:4px;"
 INFO_STYLE = "background:#e8f5e9;color:#1b5e20;padding:6px;border-radius:4px;"
 
@@ -65,6 +70,7 @@ class SupervisorDesk(QWidget):
     chartsLoaded = Signal()
     healthLoaded = Signal()
     actionFinished = Signal(str, bool)  # action name ("reassign", "take_over", "unflag", "export"), succeeded
+    explained = Signal(int)  # visible flagged tickets whose trigger words were just looked for
 
     def __init__(
         self,
@@ -72,10 +78,19 @@ class SupervisorDesk(QWidget):
         actions: DeskActions,
         parent: QWidget | None = None,
         refresh_ms: int = REFRESH_MS,
+        tagging: TaggingService | None = None,
+        explainer: TaskRunner | None = None,
     ) -> None:
+        """``tagging`` (with its model loaded) finds the trigger words of the flagged rows on
+        screen that lack them, in ``explainer`` (the window's tagging runner; default: the
+        desk's own), so that batch tagging never pays for them."""
         super().__init__(parent)
         self.stats = DeskStatsService(db)
         self.actions = actions
+        self.tagging = tagging
+        self._own_explainer = explainer is None
+        self.explainer = explainer or TaskRunner(max_threads=1, parent=self)
+        self._explain_asked: set[tuple[int, tuple[str, ...]]] = set()
         self.reader = TaskRunner(max_threads=2, parent=self)
         self.writer = TaskRunner(max_threads=1, parent=self)  # actions, in the order they were asked for
         self.agents: list[str] = []
@@ -117,9 +132,9 @@ class SupervisorDesk(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSortIndicator(FlaggedTableModel.WAITED, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicator(FlaggedTableModel.SEVERITY, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        for column, width in enumerate((96, 110, 250, 64, 150, 160, 90, 90, 90)):
+        for column, width in enumerate((96, 56, 110, 250, 64, 150, 160, 90, 90, 90)):
             self.table.setColumnWidth(column, width)
         header.setStretchLastSection(True)
 
@@ -163,6 +178,9 @@ class SupervisorDesk(QWidget):
         self.export_button.clicked.connect(self.export_view)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._explain_timer = QTimer(self, singleShot=True, interval=EXPLAIN_DELAY_MS)
+        self._explain_timer.timeout.connect(self.explain_visible_rows)
+        self.table.verticalScrollBar().valueChanged.connect(lambda _value: self._explain_timer.start())
         self.flagged_model.modelReset.connect(self._update_buttons)
         self.tabs.currentChanged.connect(self._load_tab)
         self.charts.settingsChanged.connect(lambda: self._load(self.CHARTS_TAB))
@@ -275,12 +293,66 @@ class SupervisorDesk(QWidget):
             self.select_ticket(current.id)
         updated = datetime.now().strftime("%H:%M:%S")
         if len(rows) >= FLAGGED_LIMIT:
-            text = self.tr("显示等待最久的 %1 个标记工单 · 更新于 %2")
+            text = self.tr("显示最严重的 %1 个标记工单 · 更新于 %2")
         else:
             text = self.tr("共 %1 个标记工单 · 更新于 %2")
         self.count_label.setText(text.replace("%1", str(len(rows))).replace("%2", updated))
         self._update_buttons()
+        self._explain_timer.start()
         self.flaggedLoaded.emit(len(rows))
+
+    # -- trigger words of the rows on screen ----------------------------------------------
+    def visible_tickets(self) -> list[FlaggedTicket]:
+        """The flagged rows the table shows now (inside its viewport), in the view's order."""
+        if self.proxy.rowCount() == 0:
+            return []
+        top = self.table.rowAt(0)
+        if top < 0:
+            return []
+        bottom = self.table.rowAt(self.table.viewport().height() - 1)
+        if bottom < 0:
+            bottom = self.proxy.rowCount() - 1
+        found = []
+        for proxy_row in range(top, bottom + 1):
+            ticket = self.flagged_model.ticket(self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row())
+            if ticket is not None:
+                found.append(ticket)
+        return found
+
+    def explain_visible_rows(self) -> None:
+        """Find the trigger words of the visible rows that lack them (once per set of reasons),
+        a few tickets per task; the queue reloads when some were stored."""
+        tagging = self.tagging
+        if self._closed or tagging is None or tagging.tagger is None or not self.isVisible():
+            return
+        if self.tabs.currentIndex() != self.QUEUE_TAB:
+            return
+        visible = self.visible_tickets()
+        if not visible and self.proxy.rowCount() and self.table.viewport().height() > 0:
+            self._explain_timer.start()  # rows, but the table is not laid out yet: look again shortly
+            return
+        wanted = []
+        for ticket in visible:
+            key = (ticket.id, ticket.reasons)
+            if not ticket.trigger_phrases and key not in self._explain_asked:
+                self._explain_asked.add(key)
+                wanted.append(ticket.id)
+        for start in range(0, len(wanted), EXPLAIN_CHUNK):
+            chunk = wanted[start : start + EXPLAIN_CHUNK]
+            self.explainer.submit(
+                lambda chunk=chunk: tagging.explain_many(chunk), self._rows_explained, self._explain_failed
+            )
+
+    def _rows_explained(self, found: list[FlagExplanation]) -> None:
+        if self._closed:
+            return
+        if any(explanation.stored for explanation in found):
+            self._load(self.QUEUE_TAB)
+        self.explained.emit(len(found))
+
+    def _explain_failed(self, error: BaseException) -> None:
+        if not self._closed:
+            log.warning("finding trigger words for the desk failed", exc_info=error)
 
     def _charts_loaded(self, data: ChartsData) -> None:
         if self._finished(self.CHARTS_TAB):
@@ -341,7 +413,7 @@ class SupervisorDesk(QWidget):
             if agent
             else self.tr("已取消工单 %1 的分配").replace("%1", ticket.external_id)
         )
-        self._act("reassign", self.tr("转派"), lambda: actions.reassign(ticket.id, agent, reason), done)
+        self._act("reassign", self.tr("转派"), lambda: actions.reassign(ticket.id, ticket.version, agent, reason), done)
 
     def take_over_selected(self) -> None:
         ticket = self.selected_ticket()
@@ -349,7 +421,7 @@ class SupervisorDesk(QWidget):
             return
         actions = self.actions
         done = self.tr("已接手工单 %1").replace("%1", ticket.external_id)
-        self._act("take_over", self.tr("接手"), lambda: actions.take_over(ticket.id), done)
+        self._act("take_over", self.tr("接手"), lambda: actions.take_over(ticket.id, ticket.version), done)
 
     def unflag_selected(self) -> None:
         ticket = self.selected_ticket()
@@ -370,7 +442,7 @@ class SupervisorDesk(QWidget):
             return
         actions = self.actions
         done = self.tr("已取消工单 %1 的标记").replace("%1", ticket.external_id)
-        self._act("unflag", self.tr("取消标记"), lambda: actions.unflag(ticket.id, reason), done)
+        self._act("unflag", self.tr("取消标记"), lambda: actions.unflag(ticket.id, ticket.version, reason), done)
 
     def export_view(self) -> None:
         """Export the flagged table as shown (CSV or XLSX, chosen in the save dialog)."""
@@ -406,7 +478,11 @@ class SupervisorDesk(QWidget):
             if self._closed:
                 return
             log.info("supervisor action %s refused or failed: %s", name, error)
-            self.show_error(self.tr("%1失败：%2").replace("%1", title).replace("%2", _reason(error)))
+            if isinstance(error, StaleTicketError):
+                why = self.tr("这个工单刚被其他人更新过，已重新载入最新内容，请确认后再试")
+            else:
+                why = _reason(error)
+            self.show_error(self.tr("%1失败：%2").replace("%1", title).replace("%2", why))
             if reload:
                 self.refresh()  # the ticket may have changed under us
             self.actionFinished.emit(name, False)
@@ -432,8 +508,11 @@ class SupervisorDesk(QWidget):
     def shutdown(self, msecs: int = SHUTDOWN_WAIT_MS) -> None:
         """Stop refreshing and wait for queries and actions in flight (call before closing)."""
         self.timer.stop()
+        self._explain_timer.stop()
         self.writer.wait(msecs)
         self.reader.wait(msecs)
+        if self._own_explainer:
+            self.explainer.wait(msecs)
         self._closed = True
 
     def wait_idle(self, msecs: int = SHUTDOWN_WAIT_MS) -> bool:

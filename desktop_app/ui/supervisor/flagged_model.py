@@ -1,5 +1,6 @@
-"""The flagged queue as a Qt table model: why each ticket is flagged, who holds it, how long
-the customer has waited.
+"""The flagged queue as a Qt table model: how severe each ticket is, why it is flagged, who
+holds it, how long the customer has waited. Reasons are stored in Chinese and shown in the
+UI's language (``ui.common.reasons``).
 
 Rows arrive ready-made from ``DeskStatsService.flagged_tickets`` (in a worker); a refresh
 with the same tickets in the same order only updates the cells, so the selection and the
@@ -8,6 +9,7 @@ scroll position survive the desk's periodic refresh.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -16,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 from desktop_app.domain.vocabulary import TRIGGER_PREFIX
 from desktop_app.services.desk_stats import FlaggedTicket
 from desktop_app.ui.common.formatting import intent_name, sentiment_name, status_name, waiting_text
+from desktop_app.ui.common.reasons import reason_text, reasons_text
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -28,6 +31,11 @@ Index = QModelIndex | QPersistentModelIndex
 _EPOCH = datetime(2000, 1, 1)
 
 
+def _fill(template: str, *values: str) -> str:
+    """``%1``, ``%2`` … in one pass."""
+    return re.sub(r"%(\d)", lambda m: values[int(m.group(1)) - 1], template)
+
+
 def duration_text(seconds: float | None) -> str:
     """``3分钟`` / ``2小时15分`` / ``1天3小时`` (the queue's wording); empty for None."""
     if seconds is None:
@@ -36,12 +44,13 @@ def duration_text(seconds: float | None) -> str:
 
 
 class FlaggedTableModel(QAbstractTableModel):
-    EXTERNAL_ID, CUSTOMER, REASONS, NEGATIVE, INTENT, TRIGGERS, ASSIGNEE, WAITED, STATUS = range(9)
+    EXTERNAL_ID, SEVERITY, CUSTOMER, REASONS, NEGATIVE, INTENT, TRIGGERS, ASSIGNEE, WAITED, STATUS = range(10)
 
     def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.headers = (
             self.tr("工单号"),
+            self.tr("严重度"),
             self.tr("客户"),
             self.tr("标记原因"),
             self.tr("负面分"),
@@ -97,7 +106,9 @@ class FlaggedTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._sort_value(ticket, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (self.REASONS, self.TRIGGERS):
-            return "\n".join(ticket.reasons)
+            return "\n".join(reason_text(reason) for reason in ticket.reasons)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.SEVERITY:
+            return self.severity_tooltip(ticket)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.WAITED and ticket.waited_seconds is not None:
                 if ticket.waited_seconds >= WAIT_ALARM_SECONDS:
@@ -106,7 +117,7 @@ class FlaggedTableModel(QAbstractTableModel):
                     return QBrush(QColor(WARNING_COLOUR))
             if column == self.NEGATIVE and (ticket.negative_score or 0) >= 0.8:
                 return QBrush(QColor(ALARM_COLOUR))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.NEGATIVE, self.WAITED):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.SEVERITY, self.NEGATIVE, self.WAITED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -114,10 +125,12 @@ class FlaggedTableModel(QAbstractTableModel):
         """The text of one cell (what the table shows and the export writes)."""
         if column == self.EXTERNAL_ID:
             return ticket.external_id
+        if column == self.SEVERITY:
+            return f"{ticket.severity.score:.0f}"
         if column == self.CUSTOMER:
             return ticket.customer
         if column == self.REASONS:
-            return "；".join(r for r in ticket.reasons if not r.startswith(TRIGGER_PREFIX))
+            return reasons_text(r for r in ticket.reasons if not r.startswith(TRIGGER_PREFIX))
         if column == self.NEGATIVE:
             if ticket.sentiment is None:
                 return ""
@@ -144,7 +157,22 @@ class FlaggedTableModel(QAbstractTableModel):
             return status_name(ticket.status)
         return ""
 
+    def severity_tooltip(self, ticket: FlaggedTicket) -> str:
+        """How the score was made (``services.severity``): each part and its weight."""
+        parts = ticket.severity
+        words = "".join(f"「{word}」" for word in parts.words)
+        lines = [
+            self.tr("严重度 %1（满分 100）").replace("%1", f"{parts.score:.0f}"),
+            self.tr("负面情绪 %1 × 35").replace("%1", f"{parts.negativity:.2f}"),
+            self.tr("投诉意图 %1 × 20").replace("%1", f"{parts.complaint:.2f}"),
+            _fill(self.tr("升级词 %1 %2 × 30"), f"{parts.escalation:.2f}", words),
+            self.tr("等待 %1 × 15").replace("%1", f"{parts.waiting:.2f}"),
+        ]
+        return "\n".join(line.replace("  ", " ") for line in lines)
+
     def _sort_value(self, ticket: FlaggedTicket, column: int) -> object:
+        if column == self.SEVERITY:
+            return ticket.severity.score
         if column == self.WAITED:
             return ticket.waited_seconds if ticket.waited_seconds is not None else -1
         if column == self.NEGATIVE:

@@ -18,14 +18,14 @@ class ServiceDeskActions:
         self.actor = actor
         self.supervision = SupervisionService(db)
 
-    def reassign(self, ticket_id: int, to_agent: str | None, reason: str) -> None:
-        self.supervision.reassign(self.actor, ticket_id, to_agent, reason)
+    def reassign(self, ticket_id: int, version: int, to_agent: str | None, reason: str) -> None:
+        self.supervision.reassign(self.actor, ticket_id, to_agent, reason, expected_version=version)
 
-    def take_over(self, ticket_id: int) -> None:
-        self.supervision.take_over(self.actor, ticket_id)
+    def take_over(self, ticket_id: int, version: int) -> None:
+        self.supervision.take_over(self.actor, ticket_id, expected_version=version)
 
-    def unflag(self, ticket_id: int, reason: str) -> None:
-        self.supervision.unflag(self.actor, ticket_id, reason)
+    def unflag(self, ticket_id: int, version: int, reason: str) -> None:
+        self.supervision.unflag(self.actor, ticket_id, reason, expected_version=version)
 
     def export(self, headers: list[str], rows: list[list[object]], path: str, fmt: str) -> None:
         export_rows(self.db, self.actor, headers, rows, path, cast(ExportFormat, fmt))

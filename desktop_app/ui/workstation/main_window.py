@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabW
 
 from desktop_app.config import DRAFTER_MODEL_ENV_VAR, default_drafter_dir, default_kb_dir, default_ranker_dir
 from desktop_app.services.access import PermissionDenied, User
+from desktop_app.services.claims import Claim, ClaimService
 from desktop_app.services.drafting import DraftingService, load_drafting
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.importing import ImportService
@@ -25,14 +27,16 @@ from desktop_app.ui.workstation.queue_model import QueueTableModel
 from desktop_app.ui.workstation.queue_panel import QueuePanel
 from desktop_app.ui.supervisor import SupervisorDesk
 from desktop_app.ui.supervisor.service_actions import ServiceDeskActions
-from desktop_app.ui.workstation.ticket_pane import TicketPane
+from desktop_app.ui.workstation.ticket_pane import FinalSave, TicketPane
 from desktop_app.ui.common.workers import TaskRunner
 
 AUTO_REFRESH_MS = 30_000
 CLOCK_TICK_MS = 60_000
 TAG_BATCH_SIZE = 32
 TAG_INTERVAL_MS = 60_000  # look for untagged tickets (another client's import, say) every minute
-IMPORT_CANCEL_WAIT_MS = 10_000  # on close: an import stops after its current batch
+CLOSE_BLOCK_MS = 500  # closing: the most the GUI thread waits for background work in one go
+SHUTDOWN_POLL_MS = 50  # then it looks again this often, the window still responding
+SHUTDOWN_LIMIT_S = 60.0  # after this the window closes with work still running (logged)
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +46,25 @@ class MainWindow(QMainWindow):
     taggingFinished = Signal(int)  # tickets tagged in the pass that just ended
     drafterFailed = Signal(str)  # why AI drafts are off
     drafterReady = Signal()
+    shutdownFinished = Signal()  # closing is done: background work stopped, the last draft stored
 
     def __init__(
         self,
         db: Database,
-        agent: str | User,
+        user: User,
         parent: QWidget | None = None,
         tagger_folder: Path | None = None,
         drafter_folder: Path | None = None,
         kb_folder: Path | None = None,
     ) -> None:
-        """``agent`` is the signed-in User (its name is the agent name everywhere and the
-        services check its role), or a bare name for tests and tools (nothing checked)."""
+        """``user`` is the signed-in User: its name is the agent name everywhere and the
+        services check its role on every change."""
         super().__init__(parent)
         self.db = db
-        self.user: User | None = agent if isinstance(agent, User) else None
-        agent = agent.name if isinstance(agent, User) else agent
+        if not isinstance(user, User):
+            raise TypeError("MainWindow needs the signed-in User (a bare name is nobody)")
+        self.user: User = user
+        agent = user.name
         self.agent = agent
         self.setWindowTitle(self.tr("售后助手 AfterSales Assist"))
         self.resize(1440, 860)
@@ -70,10 +77,17 @@ class MainWindow(QMainWindow):
         self.drafter_runner = TaskRunner(max_threads=1, parent=self)  # loading the drafter
         self.drafting = DraftController(self)
         self.queue_service = QueueService(db)
+        self.claims = ClaimService(db)
+        self.claimed_id: int | None = None  # claimed with Ctrl+N; its lease is renewed while it is open
         self.tagging = TaggingService(db, None)  # corrections work before (and without) a model
         self._tagging_active = False
         self._tagged_in_pass = 0
         self._closing = False
+        self._shut_down = False
+        self._shutdown_started = 0.0
+        self._drafter_closing = False
+        self._final_save: FinalSave | None = None
+        self._shutdown_timer: QTimer | None = None
         self._imports: list[ImportController] = []  # running imports, cancelled on close
 
         self.queue_model = QueueTableModel(self.queue_service, self.reader)
@@ -88,6 +102,7 @@ class MainWindow(QMainWindow):
             user=self.user,
             drafting=self.drafting,
             supervision=SupervisionService(db),
+            explainer=self.tagger_runner,  # trigger words take turns with the tagging batches
         )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -145,6 +160,9 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self, interval=CLOCK_TICK_MS)
         self._clock.timeout.connect(self.queue_model.tick)
         self._clock.start()
+        self._heartbeat = QTimer(self, interval=int(self.claims.heartbeat_interval.total_seconds() * 1000))
+        self._heartbeat.timeout.connect(self.renew_claim)
+        self._heartbeat.start()
         self._tag_timer = QTimer(self, interval=TAG_INTERVAL_MS)
         self._tag_timer.timeout.connect(self.schedule_tagging)
         self._load_tagger(tagger_folder or default_tagger_folder())
@@ -265,7 +283,7 @@ class MainWindow(QMainWindow):
 
     def _drafter_loaded(self, service: DraftingService) -> None:
         if self._closing:
-            service.close()
+            self.drafter_runner.submit(service.close)  # never on the GUI thread: it may take seconds
             return
         self.drafter_banner.hide()
         self.status_drafter.setText(self.tr("AI草稿：%1").replace("%1", service.drafter.name))
@@ -329,7 +347,9 @@ class MainWindow(QMainWindow):
     def _add_supervisor_desk(self) -> None:
         """The supervisor's desk, its buttons bound to the signed-in user through the services."""
         assert isinstance(self.user, User)
-        self.desk = SupervisorDesk(self.db, ServiceDeskActions(self.db, self.user))
+        self.desk = SupervisorDesk(
+            self.db, ServiceDeskActions(self.db, self.user), tagging=self.tagging, explainer=self.tagger_runner
+        )
         self.add_supervisor_tab(self.desk, self.tr("主管台"))
 
     # -- navigation ----------------------------------------------------------------
@@ -339,11 +359,43 @@ class MainWindow(QMainWindow):
         self.ticket_pane.editor.text_edit.setFocus()
 
     def open_next_unhandled(self) -> None:
-        current = self.ticket_pane.ticket_id
-        self.reader.submit(
-            lambda: self.queue_service.next_unhandled(self.agent, current),
-            self._go_to_ticket,
+        """Ctrl+N: claim the next ticket (no colleague can get the same one) and open it.
+
+        The ticket being left is released. On the writer, after the edits already queued:
+        a reply just sent has ended its claim before the next one is taken.
+        """
+        leaving, user, claims = self.ticket_pane.ticket_id, self.user, self.claims
+        self.writer.submit(
+            lambda: claims.claim_next(user, leaving),
+            lambda claim: self._claimed(claim, leaving),
+            self._claim_failed,
         )
+
+    def _claimed(self, claim: Claim | None, leaving: int | None) -> None:
+        self.claimed_id = claim.ticket_id if claim is not None else None
+        if self._closing:
+            return
+        self.queue_model.refresh_rows([i for i in (leaving, self.claimed_id) if i is not None])
+        self._go_to_ticket(self.claimed_id)
+
+    def _claim_failed(self, error: BaseException) -> None:
+        log.error("claiming the next ticket failed", exc_info=error)
+        self.statusBar().showMessage(self.tr("领取下一个工单失败：%1").replace("%1", str(error)), 10000)
+
+    def renew_claim(self) -> None:
+        """The heartbeat: keep the lease of the claimed ticket while it is open (on the writer)."""
+        ticket_id, user, claims = self.claimed_id, self.user, self.claims
+        if ticket_id is None or ticket_id != self.ticket_pane.ticket_id or self._closing:
+            return
+        self.writer.submit(
+            lambda: claims.renew(user, ticket_id),
+            lambda claim: self._renewed(ticket_id, claim),
+            lambda error: log.warning("renewing the claim on ticket %s failed", ticket_id, exc_info=error),
+        )
+
+    def _renewed(self, ticket_id: int, claim: Claim | None) -> None:
+        if claim is None and self.claimed_id == ticket_id:
+            self.claimed_id = None  # answered, released or handed on: nothing left to renew
 
     def _go_to_ticket(self, ticket_id: int | None) -> None:
         if ticket_id is None:
@@ -392,28 +444,96 @@ class MainWindow(QMainWindow):
             ),
         )
 
+    # -- closing ---------------------------------------------------------------------
+    @property
+    def shut_down(self) -> bool:
+        return self._shut_down
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Nothing typed is lost on exit: stop a running import, wait for queued writes,
-        then save the draft."""
+        """Nothing typed is lost on exit, and the window never freezes while closing.
+
+        The first close stops the timers, cancels a running import (what was committed
+        stays) and the drafts being written, and queues the last keystrokes on the writer.
+        The GUI thread then waits at most ``CLOSE_BLOCK_MS`` for the background work; if
+        some is still running, the close is put off, the window says so and keeps
+        responding, and it closes by itself once the work is done (or after
+        ``SHUTDOWN_LIMIT_S``).
+        """
+        if self._shut_down:
+            super().closeEvent(event)
+            return
+        first = not self._closing
+        if first:
+            self._begin_shutdown()
+        forced = time.monotonic() - self._shutdown_started > SHUTDOWN_LIMIT_S
+        if forced:
+            log.warning("closing with background work still running after %.0f s", SHUTDOWN_LIMIT_S)
+        if forced or self._shutdown_step(CLOSE_BLOCK_MS if first else 0):
+            self._finish_shutdown()
+            super().closeEvent(event)
+            return
+        event.ignore()
+        if self._shutdown_timer is None:
+            self.statusBar().showMessage(self.tr("正在保存并关闭，请稍候…"))
+            self.centralWidget().setEnabled(False)
+            self._shutdown_timer = QTimer(self, interval=SHUTDOWN_POLL_MS)
+            self._shutdown_timer.timeout.connect(self._poll_shutdown)
+            self._shutdown_timer.start()
+
+    def _begin_shutdown(self) -> None:
         self._closing = True
+        self._shutdown_started = time.monotonic()
         self._refresh_timer.stop()
         self._tag_timer.stop()
+        self._clock.stop()
         for controller in list(self._imports):
             controller.cancel(quietly=True)  # what was committed stays; importing again adds the rest
-        if not self.importer.wait(IMPORT_CANCEL_WAIT_MS):
-            log.warning("the import did not stop within %d ms of closing the window", IMPORT_CANCEL_WAIT_MS)
-        if not self.drafting.shutdown():  # a draft being stored finishes its write
-            log.warning("a draft generation did not stop within the shutdown wait")
-        self.drafter_runner.wait(30000)
-        if self.drafting.service is not None:
-            self.drafting.service.close()  # the drafter's child process
-        self.writer.wait(5000)
-        try:
-            self.ticket_pane.save_draft_now()
-        except Exception as exc:  # the disk or database went away: tell, but let the app close
-            QMessageBox.warning(self, self.tr("草稿未能保存"), str(exc))
-        self.reader.wait(5000)
-        self.tagger_runner.wait(10000)  # a batch in flight finishes its write
+        self.drafting.shutdown(0)  # cancel; a draft being stored finishes its write
         if self.desk is not None:
-            self.desk.shutdown()
-        super().closeEvent(event)
+            self.desk.timer.stop()
+        self._final_save = self.ticket_pane.save_draft_for_close()
+        self._heartbeat.stop()
+        user, claims = self.user, self.claims
+        self.writer.submit(  # signing out: the tickets this agent claimed go back to the queue
+            lambda: claims.release_all(user),
+            None,
+            lambda error: log.warning("releasing the claims on sign-out failed", exc_info=error),
+        )
+
+    def _poll_shutdown(self) -> None:
+        done = self._shutdown_step(0)
+        if done or time.monotonic() - self._shutdown_started > SHUTDOWN_LIMIT_S:
+            self.close()
+
+    def _shutdown_step(self, wait_ms: int) -> bool:
+        """Advance the shutdown, waiting at most ``wait_ms`` in all; True once nothing runs."""
+        deadline = time.monotonic() + wait_ms / 1000
+
+        def left() -> int:
+            return max(0, int((deadline - time.monotonic()) * 1000))
+
+        runners = [self.importer, self.writer, self.reader, self.tagger_runner]
+        if not all(runner.wait(left()) for runner in runners):
+            return False
+        if not self.drafting.shutdown(left()):
+            return False
+        if not self.drafter_runner.wait(left()):  # the drafter may still be loading
+            return False
+        if self.desk is not None and not self.desk.wait_idle(left()):
+            return False
+        if self.drafting.service is not None and not self._drafter_closing:
+            self._drafter_closing = True
+            self.drafter_runner.submit(self.drafting.service.close)  # its child process: seconds at worst
+        return self.drafter_runner.wait(left())
+
+    def _finish_shutdown(self) -> None:
+        if self._shutdown_timer is not None:
+            self._shutdown_timer.stop()
+        if self.desk is not None:
+            self.desk.shutdown(0)
+        self._shut_down = True
+        final = self._final_save
+        if final is not None and final.done.is_set() and final.error is not None:
+            self.ticket_pane.editor.mark_unsaved()
+            QMessageBox.warning(self, self.tr("草稿未能保存"), str(final.error))
+        self.shutdownFinished.emit()

@@ -40,7 +40,7 @@ from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, TicketStatus
 from desktop_app.services.access import PermissionDenied, User
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.supervision import RevealedTicket, SupervisionService
-from desktop_app.services.tagging import TaggingService
+from desktop_app.services.tagging import FlagExplanation, TaggingService
 from desktop_app.services.tickets import OpenedTicket, StaleTicketError, TicketNotFound, TicketService
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import TicketDetail
@@ -48,6 +48,7 @@ from desktop_app.ui.drafting.draft_bar import DraftBar
 from desktop_app.ui.drafting.draft_controller import DraftController
 from desktop_app.ui.drafting.draft_presenter import DraftPresenter
 from desktop_app.ui.common.formatting import intent_name, local_time, sentiment_name, status_name, waiting_text
+from desktop_app.ui.common.reasons import has_trigger_words, reasons_text
 from desktop_app.ui.drafting.reply_editor import ReplyEditor
 from desktop_app.ui.dialogs.reveal_dialog import RevealDialog
 from desktop_app.ui.common.workers import TaskRunner
@@ -99,6 +100,14 @@ class VersionBook:
                 self._versions[ticket_id] = version
 
 
+class FinalSave:
+    """The outcome of the draft save queued when the window closes (set on the writer thread)."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
 def _fill(template: str, *values: object) -> str:
     """Put ``values`` into ``%1``, ``%2``… in one pass (a value may itself contain ``%2``)."""
     return re.sub(r"%(\d)", lambda m: str(values[int(m.group(1)) - 1]), template)
@@ -109,6 +118,7 @@ class TicketPane(QWidget):
     leaveRequested = Signal()
     message = Signal(str)  # for the status bar
     corrected = Signal(int, str, str)  # ticket id, task, label: an agent's correction was stored
+    explained = Signal(int)  # the trigger words of this flagged ticket were looked for (and stored if found)
 
     TAGGER_LOADING, TAGGER_READY, TAGGER_DISABLED = "loading", "ready", "disabled"
     # The versioned edits, as named to the error handler.
@@ -126,11 +136,16 @@ class TicketPane(QWidget):
         user: User | None = None,
         drafting: DraftController | None = None,
         supervision: SupervisionService | None = None,
+        explainer: TaskRunner | None = None,
     ) -> None:
         """``user`` (the signed-in person) is passed to the services as the actor, so their
-        role rules apply; without it (tests, tools) nothing is checked and nobody may reveal.
-        ``drafting`` puts AI drafts into the reply box (see ``draft_presenter``)."""
+        role rules apply; without one every change is refused (None is nobody).
+        ``drafting`` puts AI drafts into the reply box (see ``draft_presenter``).
+        ``explainer`` runs the model for a flagged ticket's trigger words (the window passes
+        its tagging runner, so they take turns with batch tagging); default: a runner of its own."""
         super().__init__(parent)
+        self._explainer = explainer or TaskRunner(max_threads=1, parent=self)
+        self._explain_asked: set[tuple[int, object, tuple[str, ...]]] = set()
         self._tickets = tickets
         self.user = user
         self._supervision = supervision
@@ -220,9 +235,10 @@ class TicketPane(QWidget):
         self.drafts: DraftPresenter | None = None
         if drafting is not None:
             self.drafts = DraftPresenter(
-                drafting, self.editor, self.draft_bar, writer, agent, lambda: self.ticket_id, parent=self
+                drafting, self.editor, self.draft_bar, writer, agent, lambda: self.ticket_id, parent=self, reader=reader
             )
             self.drafts.message.connect(self.message)
+            self.drafts.draftAccepted.connect(self._accept_draft)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.thread)
@@ -263,7 +279,8 @@ class TicketPane(QWidget):
         token = self._token
         agent = self.agent
         self._reader.submit(
-            lambda: self._tickets.open(ticket_id, agent),
+            # A stored AI draft older than the newest message is dropped, never shown (and redrafted).
+            lambda: self._tickets.open(ticket_id, agent, drop_stale_draft=True),
             lambda opened: self._show_opened(token, opened),
             lambda error: self._show_error(token, error),
         )
@@ -326,6 +343,9 @@ class TicketPane(QWidget):
         self._show_tags(ticket)
         self.status_box.setCurrentIndex(max(self.status_box.findData(ticket.status), 0))
         self.assignee_label.setText(ticket.assignee or self.tr("未分配"))
+        holder = ticket.claim_holder(utcnow())  # a colleague's live claim ("next ticket"): say who
+        if holder and holder != self.agent:
+            self.assignee_label.setText(self.tr("%1 正在处理").replace("%1", holder))
         self.take_button.setEnabled(ticket.assignee != self.agent)
         self.release_button.setEnabled(ticket.assignee is not None)
         self.reveal_button.setEnabled(True)
@@ -386,7 +406,7 @@ class TicketPane(QWidget):
         else:
             self.sentiment_label.setText(_scored(sentiment_name(ticket.sentiment), ticket.sentiment_score))
         if ticket.flagged:
-            reasons = "；".join(ticket.flag_reasons)
+            reasons = reasons_text(ticket.flag_reasons)  # the stored Chinese, in the UI's language
             self.flag_label.setText(self.tr("⚑ 已标记：%1").replace("%1", reasons) if reasons else self.tr("⚑ 已标记"))
             self.flag_label.setStyleSheet("color:#c62828;")
         else:
@@ -395,6 +415,34 @@ class TicketPane(QWidget):
         for menu, current in ((self.intent_menu, ticket.intent), (self.sentiment_menu, ticket.sentiment)):
             for action in menu.actions():
                 action.setChecked(action.data() == current)
+        self._explain_if_needed(ticket)
+
+    def _explain_if_needed(self, ticket: TicketDetail) -> None:
+        """A flagged ticket on screen without trigger words: find them in a worker (once per
+        tagging of the ticket); batch tagging leaves them out because they cost a model run."""
+        tagging = self._tagging
+        if tagging is None or tagging.tagger is None or not ticket.flagged or has_trigger_words(ticket.flag_reasons):
+            return
+        key = (ticket.id, ticket.tagged_at, tuple(ticket.flag_reasons))
+        if key in self._explain_asked:
+            return
+        self._explain_asked.add(key)
+        ticket_id = ticket.id
+        self._explainer.submit(
+            lambda: tagging.explain(ticket_id),
+            self._explanation_found,
+            lambda error: self._explanation_failed(ticket_id, error),
+        )
+
+    def _explanation_found(self, found: FlagExplanation) -> None:
+        if found.trigger and self.ticket is not None and self.ticket.id == found.ticket_id and self.ticket.flagged:
+            self.ticket = replace(self.ticket, flag_reasons=found.reasons)
+            self._show_tags(self.ticket)
+        self.explained.emit(found.ticket_id)
+
+    def _explanation_failed(self, ticket_id: int, error: BaseException) -> None:
+        log.warning("finding the trigger words of ticket %s failed", ticket_id, exc_info=error)
+        self.explained.emit(ticket_id)
 
     def correct(self, task: str, label: str) -> None:
         """Store the agent's ``label`` for ``task`` (a versioned edit, queued with the other writes)."""
@@ -402,10 +450,10 @@ class TicketPane(QWidget):
             return
         if getattr(self.ticket, task) == label and getattr(self.ticket, f"{task}_score") is None:
             return  # the agent already said so
-        ticket_id, agent, tagging, actor = self.ticket.id, self.agent, self._tagging, self.user
+        ticket_id, tagging, actor = self.ticket.id, self._tagging, self.user
         self._write(
             self.CORRECT,
-            lambda version: tagging.correct(ticket_id, task, label, agent, version, actor=actor),
+            lambda version: tagging.correct(ticket_id, task, label, version, actor=actor),
             lambda updated: self._corrected(updated, task, label),
         )
 
@@ -451,13 +499,22 @@ class TicketPane(QWidget):
             button.setEnabled(enabled and self._tagging is not None)
 
     # -- writing -------------------------------------------------------------------
+    def _accept_draft(self, ticket_id: int) -> None:
+        """Tab took the AI draft: stored, so that it reopens as the agent's text (queued with the saves)."""
+        actor = self.user
+        self._writer.submit(
+            lambda: self._drafts.accept(ticket_id, actor=actor),
+            None,
+            lambda error: log.warning("storing the acceptance of ticket %s's draft failed", ticket_id, exc_info=error),
+        )
+
     def _save_draft(self, text: str) -> None:
         if self.ticket is None:
             return
-        ticket_id, agent = self.ticket.id, self.agent
+        ticket_id, actor = self.ticket.id, self.user
         label = self.ticket.external_id
         self._writer.submit(
-            lambda: self._drafts.save(ticket_id, agent, text),
+            lambda: self._drafts.save(ticket_id, text, actor=actor),
             lambda _saved: self._draft_saved(ticket_id),
             lambda error: self._draft_failed(ticket_id, label, error),
         )
@@ -474,11 +531,27 @@ class TicketPane(QWidget):
         else:
             self.show_banner(self.tr("工单 %1 的草稿没有保存成功（详情已写入日志）。").replace("%1", label))
 
-    def save_draft_now(self) -> None:
-        """Synchronous save for shutdown: the last keystrokes must reach the disk."""
-        if self.ticket is not None and self.editor.dirty:
-            self._drafts.save(self.ticket.id, self.agent, self.editor.text)
-            self.editor.mark_clean()
+    def save_draft_for_close(self) -> FinalSave | None:
+        """Queue the last keystrokes on the writer (closing the window): after everything
+        already queued, without the GUI thread waiting on the database. None when nothing
+        is unsaved; otherwise the returned ``FinalSave`` says when it is done and how."""
+        if self.ticket is None or not self.editor.dirty:
+            return None
+        ticket_id, actor, text, drafts = self.ticket.id, self.user, self.editor.text, self._drafts
+        self.editor.mark_clean()
+        final = FinalSave()
+
+        def job() -> None:
+            try:
+                drafts.save(ticket_id, text, actor=actor)
+            except BaseException as exc:  # noqa: BLE001 - told to the window, which tells the agent
+                log.error("saving the draft of ticket %s on close failed", ticket_id, exc_info=exc)
+                final.error = exc
+            finally:
+                final.done.set()
+
+        self._writer.submit(job)
+        return final
 
     def _write(
         self,
@@ -509,11 +582,11 @@ class TicketPane(QWidget):
         if self.drafts is not None:
             self.drafts.sending()
         self.editor.flush()  # queued before the send on the same writer thread
-        ticket_id, agent = self.ticket.id, self.agent
+        ticket_id, actor = self.ticket.id, self.user
         self.editor.set_busy(True)
         self._write(
             self.SEND,
-            lambda version: self._tickets.send_reply(ticket_id, agent, text, version),
+            lambda version: self._tickets.send_reply(ticket_id, text, version, actor=actor),
             lambda updated: self._sent(updated, text),
         )
 
@@ -585,10 +658,10 @@ class TicketPane(QWidget):
         status = TicketStatus(self.status_box.currentData())
         if status.value == self.ticket.status:
             return
-        ticket_id = self.ticket.id
+        ticket_id, actor = self.ticket.id, self.user
         self._write(
             self.STATUS,
-            lambda version: self._tickets.set_status(ticket_id, status, version),
+            lambda version: self._tickets.set_status(ticket_id, status, version, actor=actor),
             self._changed,
         )
 

@@ -232,6 +232,16 @@ def test_flag_rule_reasons() -> None:
     assert FlagRule.from_json(None) == FlagRule()
 
 
+def test_a_fired_score_never_reads_below_its_threshold() -> None:
+    """A reason shows the real score that fired, with the digits it takes to reach the threshold."""
+    assert FlagRule(0.0004).reasons("other", 0.5, 0.00041) == ["负面情绪 0.0004"]
+    assert FlagRule(0.903).reasons("other", 0.5, 0.9031) == ["负面情绪 0.903"]
+    assert FlagRule(0.9).reasons("other", 0.5, 0.9349) == ["负面情绪 0.93"]
+    for threshold, score in ((0.0004, 0.0004), (0.62, 0.62), (0.555, 0.5551), (0.999, 0.99901)):
+        (reason,) = FlagRule(threshold).reasons("other", 0.5, score)
+        assert float(reason.split()[-1]) >= threshold, reason
+
+
 def test_result_json_round_trip(toy_tagger: TicketTagger) -> None:
     (result,) = toy_tagger.tag([COMPLAINT])
     payload = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
