@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.records import QueueSort
 from desktop_app.store.database import lock_for_write
 from desktop_app.store.schema import Ticket
-from desktop_app.store.tickets import _ordered
+from desktop_app.store.tickets import _ordered, _unindexed
 
 CLAIMS_LOCK = "claims"
 
@@ -48,11 +48,18 @@ def _lapsed(now: datetime) -> ColumnElement[bool]:
     return or_(Ticket.claim_until.is_(None), Ticket.claim_until <= now)
 
 
-def _claimable(agent: str, statuses: Sequence[str], now: datetime) -> ColumnElement[bool]:
+def _claimable(agent: str, statuses: Sequence[str], now: datetime, dialect: str) -> ColumnElement[bool]:
     """Unhandled; nobody else holds a live claim; and it is mine, nobody's, or was only
-    assigned by a claim that lapsed (a ticket handed to a colleague stays theirs)."""
+    assigned by a claim that lapsed (a ticket handed to a colleague stays theirs).
+
+    On SQLite the status test must not use an index: the planner would rather collect
+    every unhandled ticket through the status index and sort them all (200 ms at 100k
+    tickets) than walk the waiting-time index and stop at the first match (under 1 ms).
+    PostgreSQL walks that index by itself.
+    """
+    status = _unindexed(Ticket.status) if dialect == "sqlite" else Ticket.status
     return and_(
-        Ticket.status.in_(statuses),
+        status.in_(statuses),
         or_(Ticket.claimed_by.is_(None), Ticket.claimed_by == agent, _lapsed(now)),
         or_(
             Ticket.assignee.is_(None),
@@ -141,7 +148,7 @@ class ClaimRepository:
         return sorted(rows.scalars())
 
     def _candidate(self, agent: str, statuses: Sequence[str], now: datetime, exclude_id: int | None) -> Select:
-        clauses = [_claimable(agent, statuses, now)]
+        clauses = [_claimable(agent, statuses, now, self._dialect)]
         if exclude_id is not None:
             clauses.append(Ticket.id != exclude_id)
         return _ordered(select(Ticket.id).where(*clauses), QueueSort("waiting")).limit(1)

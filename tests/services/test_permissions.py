@@ -108,7 +108,9 @@ AS_NOBODY: dict[str, Callable[[Database, Any, dict[str, int]], object]] = {
     "assign": lambda db, who, ids: TicketService(db).assign(ids["T-00002"], None, 1, actor=who),
     "reassign": lambda db, who, ids: SupervisionService(db).reassign(who, ids["T-00002"], "客服小李", expected_version=1),
     "take over": lambda db, who, ids: SupervisionService(db).take_over(who, ids["T-00002"], expected_version=1),
-    "correct a tag": lambda db, who, ids: TaggingService(db).correct(ids["T-00002"], "intent", "complaint", 1, actor=who),
+    "correct a tag": lambda db, who, ids: TaggingService(db).correct(
+        ids["T-00002"], "intent", "complaint", 1, actor=who
+    ),
     "save a draft": lambda db, who, ids: DraftService(db).save(ids["T-00002"], "草稿", actor=who),
     "set a role": lambda db, who, ids: AccountService(db).set_role(who, "客服小李", Role.SUPERVISOR),
 }

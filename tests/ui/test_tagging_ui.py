@@ -165,7 +165,7 @@ def test_open_ticket_refreshes_when_its_tags_land(qtbot, demo_db, demo_agent, to
     window.show()
     qtbot.waitUntil(lambda: window.ticket_pane.ticket is not None, timeout=5000)
     pane = window.ticket_pane
-    qtbot.waitUntil(lambda: pane.ticket.intent is not None, timeout=20000)
+    qtbot.waitUntil(lambda: pane.ticket.intent is not None, timeout=60000)
     assert pane.ticket.version == 1
     assert "未标注" not in pane.intent_label.text()
     window.close()
