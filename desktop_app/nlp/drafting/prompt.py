@@ -8,7 +8,7 @@ prompted through its own chat template.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from desktop_app.nlp.text import ORDER, clean_keep_numbers, clean_text
@@ -86,12 +86,12 @@ def _plain(text: str) -> str:
     return clean_text(text).replace("\n", "，")
 
 
-def merged_turns(turns: Sequence[Turn]) -> list[Turn]:
+def merged_turns(turns: Sequence[Turn], plain: Callable[[str], str] = _plain) -> list[Turn]:
     """Consecutive messages of one side as one turn, as the training sessions were merged."""
     merged: list[Turn] = []
     for turn in turns:
         role = "agent" if turn.role == "agent" else "customer"
-        text = _plain(turn.text)
+        text = plain(turn.text)
         if not text:
             continue
         if merged and merged[-1].role == role:
@@ -148,19 +148,10 @@ def _plain_v2(text: str) -> str:
 
 def render_context_v2(turns: Sequence[Turn]) -> str:
     """Like :func:`render_context`, with numbers kept and a longer budget."""
-    pieces: list[str] = []
-    merged: list[Turn] = []
-    for turn in turns:
-        role = "agent" if turn.role == "agent" else "customer"
-        text = _plain_v2(turn.text)
-        if not text:
-            continue
-        if merged and merged[-1].role == role:
-            merged[-1] = Turn(role, f"{merged[-1].text}，{text}")
-        else:
-            merged.append(Turn(role, text))
-    for turn in merged[-HISTORY_TURNS:]:
-        pieces.append((AGENT if turn.role == "agent" else USER) + _tail(turn.text, V2_TURN_CHARS))
+    pieces = [
+        (AGENT if turn.role == "agent" else USER) + _tail(turn.text, V2_TURN_CHARS)
+        for turn in merged_turns(turns, _plain_v2)[-HISTORY_TURNS:]
+    ]
     context = "".join(pieces)
     if len(context) <= V2_CONTEXT_CHARS:
         return context
