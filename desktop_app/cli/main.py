@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_train.add_argument("--reuse-pretrained", action="store_true", help="skip pretraining if --work has it")
     tagger_train.add_argument("--feedback", action="store_true", help="fold in agents' tag corrections from --db")
     tagger_train.add_argument("--pretrain-steps", type=int, default=None)
-    tagger_train.add_argument("--pretrain-epochs", type=float, default=None, help="default 6 (resumable)")
+    tagger_train.add_argument("--pretrain-epochs", type=float, default=None, help="default 10 (resumable: a longer run continues the checkpoint)")
     tagger_train.add_argument("--pretrain-only", action="store_true", help="stop after the (resumable) pretraining")
     tagger_train.add_argument(
         "--threads", type=int, default=2, help="torch threads (1 when another training shares the two cores)"

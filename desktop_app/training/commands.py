@@ -178,7 +178,8 @@ def run_train_drafter(args: argparse.Namespace) -> int:
         recipe = DrafterRecipe(
             size=TOY_DECODER,
             pretrain=DrafterTrainSettings(epochs=0.2, batch_tokens=1024, max_length=64, context_weight=1.0),
-            train=DrafterTrainSettings(epochs=1.0, batch_tokens=2048, max_length=256),
+            train=DrafterTrainSettings(epochs=1.0, batch_tokens=2048, max_length=256, evaluate_every=5),
+            prompt_variants=1,
         )
     if args.epochs is not None:
         recipe.train = replace(recipe.train, epochs=args.epochs)

@@ -260,8 +260,8 @@ def training_request(ticket, retriever, rng: random.Random) -> DraftRequest:  # 
     """The app's own plan for ``ticket``, with the entries the reply was written from.
 
     The gold entries are always in the prompt (a reply must never be learned without the
-    facts it states); when there is room, the best retrieved other entry joins them as a
-    distractor, in random order, so the model learns to write from the one that answers.
+    facts it states); when there is room, one of the three best retrieved other entries joins them
+    as a distractor, in random order, so the model learns to write from the one that answers.
     """
     from dataclasses import replace as _replace
 
@@ -271,8 +271,9 @@ def training_request(ticket, retriever, rng: random.Random) -> DraftRequest:  # 
     plan = plan_draft(corpus_view(ticket), retriever)
     kb = retriever.kb
     gold = [e for e in (kb.get(i) for i in ticket.kb) if e is not None][:V2_KB_ENTRIES]
-    others = [h.entry for h in plan.hits if h.entry.id not in ticket.kb]
-    entries = gold + others[: V2_KB_ENTRIES - len(gold)]
+    others = [h.entry for h in plan.hits if h.entry.id not in ticket.kb][:3]
+    room = max(0, V2_KB_ENTRIES - len(gold))
+    entries = gold + rng.sample(others, min(room, len(others)))  # one of the closest three
     rng.shuffle(entries)
     return _replace(
         plan.request,

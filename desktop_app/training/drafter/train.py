@@ -33,6 +33,7 @@ class DrafterTrainSettings:
     max_length: int = 256
     seed: int = 13
     time_budget_s: float | None = None  # stop early, still on the schedule's last step
+    evaluate_every: int = 0  # steps between dev-loss checks (0: none); the best state is kept
 
 
 @dataclass(frozen=True)
@@ -100,14 +101,35 @@ def weighted_loss(
     return (losses * chosen_weights).sum() / chosen_weights.sum().clamp_min(1e-6)
 
 
+@torch.no_grad()
+def dev_loss(model: Qwen2ForCausalLM, sequences: Sequence[Sequence_], pad_id: int, batch_tokens: int) -> float:
+    """Mean weighted loss over held-out sequences (the reply tokens), in eval mode."""
+    was_training = model.training
+    model.eval()
+    total, weight = 0.0, 0.0
+    for indices in _batches(sequences, batch_tokens, random.Random(0)):
+        ids, mask, weights = _collate(sequences, indices, pad_id)
+        batch_weight = float(weights[:, 1:].sum())
+        total += float(weighted_loss(model, ids, mask, weights)) * batch_weight
+        weight += batch_weight
+    model.train(was_training)
+    return total / max(weight, 1e-9)
+
+
 def train_decoder(
     model: Qwen2ForCausalLM,
     sequences: Sequence[Sequence_],
     pad_id: int,
     settings: DrafterTrainSettings,
     on_progress: Callable[[int, int, float], None] | None = None,
+    dev: Sequence[Sequence_] = (),
 ) -> dict[str, float]:
-    """AdamW with warm-up and cosine decay; returns the final smoothed loss and the speed."""
+    """AdamW with warm-up and cosine decay; returns the final smoothed loss and the speed.
+
+    With ``dev`` sequences and ``settings.evaluate_every``, the dev loss is measured on the way
+    and the weights with the lowest one are what the model ends with: on a corpus of a few
+    thousand replies a small decoder starts to memorise them before the schedule ends.
+    """
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
     epoch_batches = _batches(sequences, settings.batch_tokens, rng)
@@ -138,6 +160,16 @@ def train_decoder(
     model.train()
     tokens, smoothed = 0, float("nan")
     step = 0
+    best: tuple[float, int, dict[str, torch.Tensor]] | None = None
+    history: list[tuple[int, float]] = []
+
+    def check_dev() -> None:
+        nonlocal best
+        value = dev_loss(model, dev, pad_id, settings.batch_tokens)
+        history.append((step, round(value, 4)))
+        log.info("dev loss %.4f at step %d", value, step)
+        if best is None or value < best[0]:
+            best = (value, step, {k: v.detach().clone() for k, v in model.state_dict().items()})
     while step < total:
         batches = epoch_batches if step == 0 else _batches(sequences, settings.batch_tokens, rng)
         for indices in batches:
@@ -156,11 +188,20 @@ def train_decoder(
             smoothed = value if math.isnan(smoothed) else 0.98 * smoothed + 0.02 * value
             if on_progress and (step % 50 == 0 or step == total):
                 on_progress(step, total, smoothed)
+            if dev and settings.evaluate_every and step % settings.evaluate_every == 0:
+                check_dev()
             elapsed = time.perf_counter() - started
             if settings.time_budget_s and elapsed > settings.time_budget_s:
                 log.warning("time budget of %.0f s reached at step %d of %d", settings.time_budget_s, step, total)
                 total = step
                 break
-    model.eval()
     elapsed = time.perf_counter() - started
-    return {"steps": step, "loss": smoothed, "seconds": elapsed, "tokens_per_s": tokens / max(elapsed, 1e-9)}
+    result: dict = {"steps": step, "loss": smoothed, "seconds": elapsed, "tokens_per_s": tokens / max(elapsed, 1e-9)}
+    if dev and settings.evaluate_every:
+        if not history or history[-1][0] != step:
+            check_dev()
+        assert best is not None
+        model.load_state_dict(best[2])
+        result.update({"dev_loss": best[0], "best_step": best[1], "dev_history": history})
+    model.eval()
+    return result

@@ -41,10 +41,19 @@ class TaggerRecipe:
     seeds: tuple[int, ...] = (13, 14, 15)
 
 
+def _pretrained_as_asked(work: Path, recipe: TaggerRecipe) -> bool:
+    """Whether ``work/pretrained`` was made with the asked length; a longer ask resumes the checkpoint."""
+    try:
+        saved = json.loads((work / "pretrain.json").read_text("utf-8"))["settings"]
+    except (OSError, ValueError, KeyError):
+        return True  # an encoder without its record: take it as it is
+    return bool(saved.get("epochs") == recipe.pretrain.epochs and saved.get("steps") == recipe.pretrain.steps)
+
+
 def stage_pretrain(data: Path, work: Path, recipe: TaggerRecipe, reuse: bool = False) -> tuple[Tokenizer, Path]:
     """Tokenizer and MLM-pretrained encoder, saved under ``work``."""
     tokenizer_path, encoder_dir = work / "tokenizer.json", work / "pretrained"
-    if reuse and tokenizer_path.is_file() and (encoder_dir / "config.json").is_file():
+    if reuse and tokenizer_path.is_file() and (encoder_dir / "config.json").is_file() and _pretrained_as_asked(work, recipe):
         log.info("reusing %s", encoder_dir)
         return Tokenizer.from_file(str(tokenizer_path)), encoder_dir
     torch.set_num_threads(recipe.threads)
