@@ -53,6 +53,8 @@ def main() -> int:
     parser.add_argument("--no-draft", action="store_true")
     parser.add_argument("--role", choices=("agent", "supervisor"), default="agent")
     parser.add_argument("--ticket", default="DEMO-0010")
+    parser.add_argument("--size", default="", help="WxH: the window's size (offscreen: grab the window itself)")
+    parser.add_argument("--tab", type=int, default=0, help="the main tab shown (1: the supervisor desk)")
     args = parser.parse_args()
 
     app = QApplication(sys.argv[:1])
@@ -70,6 +72,9 @@ def main() -> int:
         window = MainWindow(db, user, drafter_folder=folder)
         window.move(0, 0)
         window.show()
+        if args.size:
+            width, height = (int(part) for part in args.size.lower().split("x"))
+            window.resize(width, height)
         target_id: list[int] = []
 
         def draft_shown(ticket_id: int) -> None:
@@ -105,8 +110,14 @@ def main() -> int:
         def grab() -> None:
             if not window.isVisible():
                 return
-            screen = QApplication.primaryScreen()
-            screen.grabWindow(0).save(str(args.output))
+            if args.tab and window.tabs is not None and window.tabs.currentIndex() != args.tab:
+                window.tabs.setCurrentIndex(args.tab)
+                QTimer.singleShot(2500, grab)  # the desk loads its lists when first shown
+                return
+            if args.size or QApplication.platformName() == "offscreen":
+                window.grab().save(str(args.output))  # no screen to grab offscreen
+            else:
+                QApplication.primaryScreen().grabWindow(0).save(str(args.output))
             print(f"saved {args.output}")
             window.close()
             app.quit()

@@ -20,6 +20,8 @@ from desktop_app import __version__
 from desktop_app.cli.commands import accounts
 from desktop_app.cli.commands import claims as claims_command
 from desktop_app.cli.commands import corpus as corpus_command
+from desktop_app.cli.commands import db_roles as db_roles_command
+from desktop_app.cli.commands import watch as watch_command
 from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, REPO_DIR, resolve_db_url
 from desktop_app.services.diagnostics import install_diagnostics
 from desktop_app.services.log_masking import install_log_masking
@@ -133,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     _common(db_sub.add_parser("upgrade", help="migrate the database to the newest schema"))
     _common(db_sub.add_parser("seed-demo", help="add the demo tickets if the database is empty (SQLite only)"))
+    db_roles_command.add_parser(db_sub)
 
     bench = sub.add_parser("bench", help="measure speed")
     bench_sub = bench.add_subparsers(dest="bench_target", metavar="TARGET", required=True)
@@ -141,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue.add_argument("--rows", type=int, default=100_000)
     queue.add_argument("--repeat", type=int, default=7)
     queue.add_argument("--json", action="store_true")
+    watch_command.add_bench_parser(bench_sub, _common)
     tagger_bench = bench_sub.add_parser("tagger", help="int8 ONNX vs torch eager latency of the tagger (needs torch)")
     tagger_bench.add_argument("--model", type=Path, default=None, help=TAGGER_HELP)
     tagger_bench.add_argument(
@@ -224,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     drafter_eval.add_argument("--limit", type=int, default=None, help="only the first N items of each set")
     accounts.add_parsers(sub, _common)
     claims_command.add_parser(sub, _common)
+    watch_command.add_parser(sub, _common)
     return parser
 
 
@@ -273,6 +278,9 @@ def _run_import(args: argparse.Namespace) -> int:
 def _run_db(args: argparse.Namespace) -> int:
     from desktop_app.services.seed import demo_refusal, seed_demo_if_empty
 
+    if args.db_command == "init-roles":  # connects with --owner-url, not --db
+        return db_roles_command.run(args)
+
     db = _open_database(resolve_db_url(getattr(args, "db", None)))
     try:
         if args.db_command == "upgrade":
@@ -308,6 +316,8 @@ def _run_eval(args: argparse.Namespace) -> int:
 
 
 def _run_bench(args: argparse.Namespace) -> int:
+    if args.bench_target == "changes":
+        return watch_command.run_bench(args)
     if args.bench_target in ("tagger", "drafter"):
         return _training(f"run_bench_{args.bench_target}", args)
     from desktop_app.services.queue_bench import count_tickets, run_queue_bench
@@ -489,6 +499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "corpus": corpus_command.run,
         **accounts.HANDLERS,
         "next": claims_command.run,
+        "watch": watch_command.run,
     }
     try:
         return handlers.get(args.command or "gui", _run_gui)(args)

@@ -23,6 +23,10 @@ class QueueFilter:
 class QueueSort:
     column: str = "waiting"
     descending: bool = False
+    # For a column of codes shown as names (intent, sentiment, status): the codes in the
+    # order their names read on screen, so the sort follows what the user sees. Codes not
+    # listed sort after those listed; empty: by the stored code.
+    ranks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

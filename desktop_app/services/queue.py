@@ -6,7 +6,8 @@ from desktop_app.domain.vocabulary import UNHANDLED_STATUSES
 from desktop_app.services.display import masked_page, masked_row
 from desktop_app.store.database import Database
 from desktop_app.domain.records import QueueFilter, QueuePage, QueueRow, QueueSort
-from desktop_app.store.tickets import SORT_COLUMNS, TicketRepository
+from desktop_app.services.page_boundaries import PageBoundaries, ViewKey
+from desktop_app.store.tickets import SORT_COLUMNS, Boundary, TicketRepository
 
 DEFAULT_PAGE_SIZE = 200
 SORTABLE_COLUMNS = tuple(SORT_COLUMNS)
@@ -15,6 +16,7 @@ SORTABLE_COLUMNS = tuple(SORT_COLUMNS)
 class QueueService:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._boundaries = PageBoundaries()
 
     def page(
         self,
@@ -31,9 +33,31 @@ class QueueService:
         """
         if page_size <= 0:
             raise ValueError("page_size must be positive")
+        page_index = max(page_index, 0)
+        key = (queue_filter, sort, page_size)
         with self.db.session() as session:
-            page = TicketRepository(session).page(queue_filter, sort, max(page_index, 0) * page_size, page_size, total)
+            repository = TicketRepository(session)
+            after = None
+            if page_index > 0 and repository.keyset_applies(queue_filter, sort):
+                if total is None:
+                    total = repository.count(queue_filter)
+                after = self._start_of(repository, key, page_index, total)
+            page, end = repository.page_after(queue_filter, sort, page_index * page_size, page_size, total, after)
+        self._boundaries.remember(key, page_index, page.total, end)
         return masked_page(page)
+
+    def _start_of(self, repository: TicketRepository, key: ViewKey, page_index: int, total: int) -> Boundary | None:
+        """The boundary of the row just before page ``page_index``: the end of the page
+        before it if that was shown, else found from the nearest page known before it."""
+        queue_filter, sort, page_size = key
+        known = self._boundaries.nearest_before(key, page_index, total)
+        if known is not None and known[0] == page_index - 1:
+            return known[1]
+        start_index, after = known if known is not None else (-1, None)
+        skip = (page_index - start_index - 1) * page_size - 1  # rows between that end and ours
+        if after is None:
+            skip = page_index * page_size - 1
+        return repository.boundary(queue_filter, sort, skip, after)
 
     def rows(self, ticket_ids: list[int]) -> list[QueueRow]:
         """Fresh copies of some rows, e.g. after a ticket changed while it was on screen."""

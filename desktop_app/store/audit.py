@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.clock import utcnow
 from desktop_app.store.audit_chain import GENESIS, ChainReport, ChainRow, chain_hash, verify_rows
 from desktop_app.store.database import lock_for_write
-from desktop_app.store.schema import AuditEntry
+from desktop_app.store.schema import AuditEntry, Ticket
 from desktop_app.store.tickets import load_json
 
 AUDIT_LOCK = "audit_log"
@@ -34,6 +34,7 @@ class AuditRecord:
     action: str
     ticket_id: int | None
     detail: dict[str, object] = field(default_factory=dict)
+    ticket_external_id: str | None = None  # the ticket's own number, for people to read; None: no ticket
 
 
 class AuditRepository:
@@ -71,10 +72,16 @@ class AuditRepository:
 
     def page(self, limit: int, offset: int = 0) -> list[AuditRecord]:
         """Newest first."""
-        statement = select(AuditEntry).order_by(AuditEntry.id.desc()).offset(offset).limit(limit)
+        statement = (
+            select(AuditEntry, Ticket.external_id)
+            .outerjoin(Ticket, Ticket.id == AuditEntry.ticket_id)
+            .order_by(AuditEntry.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
         return [
-            AuditRecord(e.id, e.at, e.actor, e.action, e.ticket_id, _detail(e.detail))
-            for e in self.session.scalars(statement)
+            AuditRecord(e.id, e.at, e.actor, e.action, e.ticket_id, _detail(e.detail), external_id)
+            for e, external_id in self.session.execute(statement)
         ]
 
 

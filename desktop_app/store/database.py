@@ -210,13 +210,26 @@ class Database:
             yield session
 
     def refresh_statistics(self) -> None:
-        """Let the query planner see the data's shape (after bulk imports); SQLite only
-        needs it, PostgreSQL's autovacuum does it by itself."""
-        if self.engine.dialect.name == "sqlite":
-            with self.engine.begin() as connection:
+        """Let the query planner see the data's shape after a bulk import: autovacuum would
+        get there on PostgreSQL too, but only after the first searches ran on a bad plan.
+
+        PostgreSQL: ``aftersales_refresh_statistics()`` (migration 0008) runs ANALYZE and
+        merges the search indexes' pending lists with the owner's rights, since the app's
+        role owns no table and may do neither itself.
+        """
+        with self.engine.begin() as connection:
+            if self.engine.dialect.name == "sqlite":
                 # Sampled statistics: quick on a large file, so the write lock is short.
                 connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
                 connection.exec_driver_sql("ANALYZE")
+                connection.exec_driver_sql("PRAGMA optimize")
+            elif self.engine.dialect.name == "postgresql":
+                helper = connection.exec_driver_sql(
+                    "SELECT to_regprocedure('aftersales_refresh_statistics()') IS NOT NULL"
+                ).scalar()
+                connection.exec_driver_sql(
+                    "SELECT aftersales_refresh_statistics()" if helper else "ANALYZE tickets, messages"
+                )
 
     def close(self) -> None:
         self.engine.dispose()

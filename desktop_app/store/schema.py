@@ -74,21 +74,25 @@ class Ticket(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     claim_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
-    # Sort indexes match the ORDER BY of store.tickets._ordered (empty values last).
+    # Sort indexes match the ORDER BY of store.tickets._ordered (empty values last), the id
+    # included: a keyset page starts inside one value's rows (PostgreSQL's index entries
+    # carry no id, so a sort of all 600k unflagged tickets by id would come first; 0008).
     __table_args__ = (
         Index("ix_tickets_status_waiting", "status", "waiting_since"),
         Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_updated_at", "updated_at"),
-        Index("ix_tickets_flagged", "flagged"),
-        Index("ix_tickets_customer", "customer"),
-        Index("ix_tickets_channel", "channel"),
-        Index("ix_tickets_status", "status"),
+        Index("ix_tickets_flagged", "flagged", "id"),
+        Index("ix_tickets_customer", "customer", "id"),
+        Index("ix_tickets_channel", "channel", "id"),
+        Index("ix_tickets_status", "status", "id"),
+        # Counts of the usual filter combinations read this index alone (0008).
+        Index("ix_tickets_filters", "status", "sentiment", "intent", "flagged", "assignee"),
     )
 
 
 for _name in ("waiting_since", "intent", "sentiment", "assignee"):
     _column = getattr(Ticket, _name)
-    Index(f"ix_tickets_sort_{_name}", _column.is_(None), _column)
+    Index(f"ix_tickets_sort_{_name}", _column.is_(None), _column, Ticket.id)
 
 # Only untagged rows, in the order the tagger takes them: the background tagger's
 # "next batch" is an index range scan however large the tagged part of the table grows.
@@ -250,3 +254,11 @@ event.listen(
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
     ).execute_if(dialect="postgresql"),
 )
+
+# The text search's trigram index (migration 0008), for a schema made with create_all too.
+from desktop_app.store.search_index import PG_DDL, SQLITE_DDL  # noqa: E402 - needs nothing from here
+
+for _statement in SQLITE_DDL:
+    event.listen(Ticket.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in PG_DDL:
+    event.listen(Ticket.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))

@@ -93,12 +93,17 @@ def run_eval_tagger(args: argparse.Namespace) -> int:
     args.model = args.model or default_tagger_dir()
     from desktop_app.nlp.model_folder import ModelFolderError
     from desktop_app.training.common.corpora import load_handwritten
-    from desktop_app.training.tagger.evaluate import TfidfBaseline, choose_threshold, eval_sets, evaluate, write_report
+    from desktop_app.training.common.corpus import CORPUS_DIR, load_corpus
+    from desktop_app.training.tagger.evaluate import choose_threshold, eval_sets, evaluate, write_report
+    from desktop_app.training.tagger.lexical import fit_lexical_head, lexical_predictor
     from desktop_app.training.tagger.model_card import onnx_predictor
+    from desktop_app.training.tagger.pipeline import corpus_examples
+    from desktop_app.training.tagger.train import INTENT_LABELS, SENTIMENT_LABELS
 
     data = _data(args)
     tickets, reviews = load_tickets(data), load_reviews(data)
-    sets = eval_sets(tickets, reviews)
+    corpus = load_corpus(getattr(args, "corpus", None) or CORPUS_DIR)
+    sets = eval_sets(tickets, reviews, corpus)
     try:
         predictor = onnx_predictor(args.model)
     except ModelFolderError as exc:
@@ -107,8 +112,9 @@ def run_eval_tagger(args: argparse.Namespace) -> int:
     threshold = float(manifest["flag"]["negative_threshold"])
     report: dict = {"model_name": f"{manifest['name']} {manifest.get('version', '')}", "data": str(data)}
     report["model"] = evaluate(predictor, sets, threshold)
-    labelled = [t.example() for t in tickets if t.split == "train"] + load_handwritten()
-    baseline = TfidfBaseline(labelled, reviews.shopping_train + reviews.waimai + reviews.eprstmt_train)
+    labelled = [t.example() for t in tickets if t.split == "train"] + load_handwritten() + corpus_examples(corpus, "train")
+    review_train = reviews.shopping_train + reviews.waimai + reviews.eprstmt_train
+    baseline = lexical_predictor(fit_lexical_head(labelled, review_train, INTENT_LABELS, SENTIMENT_LABELS))
     report["baseline"] = evaluate(baseline, sets, choose_threshold(baseline, sets.dev).threshold)
     json_path, md_path = write_report(report, args.report_dir)
     print(md_path.read_text("utf-8"))

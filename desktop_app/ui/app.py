@@ -8,7 +8,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -25,12 +25,24 @@ if TYPE_CHECKING:
 TRANSLATIONS_DIR = RESOURCES_DIR / "i18n"
 
 
+def install_qt_translation(app: QApplication) -> QTranslator | None:
+    """Qt's own strings in Chinese (OK/Cancel, Show Details…, the file dialogs): PySide6's
+    ``qtbase_zh_CN.qm``. Qt's source language is English, so the English UI needs none."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_zh_CN", folder):
+        print(f"aftersales: warning: qtbase_zh_CN.qm not found in {folder}; Qt's buttons stay English", file=sys.stderr)
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
 def install_translation(app: QApplication, lang: str | None) -> QTranslator | None:
-    """Chinese is the source language; ``en`` loads the English catalogue."""
+    """Chinese is the source language (plus Qt's own Chinese); ``en`` loads the English catalogue."""
     lang = lang or os.environ.get(LANG_ENV_VAR) or "zh"
     if lang != "en":
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-        return None
+        return install_qt_translation(app)
     translator = QTranslator(app)
     if not translator.load(str(TRANSLATIONS_DIR / "aftersales_en.qm")):
         print("aftersales: warning: English translation not found; showing Chinese", file=sys.stderr)
@@ -63,6 +75,39 @@ def start_workstation(db: Database) -> MainWindow | None:
     return window
 
 
+class WorkstationSession(QObject):
+    """One signed-in window at a time. When its user signs out (or switches user) the window
+    ends its session and the sign-in dialog comes back; any other close, or cancelling the
+    sign-in, ends the app (``ended``)."""
+
+    ended = Signal()
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.window: MainWindow | None = None
+
+    def start(self) -> bool:
+        """Sign someone in and show their window; False (and ``ended``) when cancelled."""
+        window = start_workstation(self.db)
+        self.window = window
+        if window is None:
+            self.ended.emit()
+            return False
+        window.shutdownFinished.connect(lambda: QTimer.singleShot(0, lambda: self._window_closed(window)))
+        return True
+
+    def _window_closed(self, window: MainWindow) -> None:
+        signing_out = window.signing_out
+        window.deleteLater()
+        if self.window is window:
+            self.window = None
+        if signing_out:
+            self.start()
+        else:
+            self.ended.emit()
+
+
 def run_gui(db_url: str, lang: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AfterSalesAssist")
@@ -84,8 +129,12 @@ def run_gui(db_url: str, lang: str | None = None) -> int:
         print(f"aftersales: error: {exc}", file=sys.stderr)
         return 2
     try:
-        window = start_workstation(db)
-        if window is None:  # cancelled at sign-in
+        session = WorkstationSession(db)
+        # The window closes before the sign-in dialog of a switch of user opens: the session,
+        # not the last window, says when the app ends.
+        app.setQuitOnLastWindowClosed(False)
+        session.ended.connect(app.quit)
+        if not session.start():  # cancelled at sign-in
             return 0
         return app.exec()
     finally:

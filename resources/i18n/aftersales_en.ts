@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_app/ui/app.py" line="73"/>
+        <location filename="../../desktop_app/ui/app.py" line="118"/>
         <source>售后助手</source>
         <translation>AfterSales Assist</translation>
     </message>
@@ -104,12 +104,12 @@
     <message>
         <location filename="../../desktop_app/ui/supervisor/charts.py" line="235"/>
         <source>%1单 · 中位%2</source>
-        <translation>%1 tickets · median %2</translation>
+        <translation>tickets: %1 · median %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
         <source>%1：处理 %2 单，回复 %3 条，中位处理时长 %4</source>
-        <translation>%1: %2 tickets, %3 replies, median handling time %4</translation>
+        <translation>%1: tickets %2, replies %3, median handling time %4</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/supervisor/charts.py" line="245"/>
@@ -119,7 +119,7 @@
     <message>
         <location filename="../../desktop_app/ui/supervisor/charts.py" line="251"/>
         <source>工单 %1 个（未打标 %2）· 区间负面占比 %3</source>
-        <translation>%1 tickets (%2 untagged) · negative share in range %3</translation>
+        <translation>tickets: %1 (untagged: %2) · negative share in range %3</translation>
     </message>
 </context>
 <context>
@@ -249,7 +249,7 @@
     <message>
         <location filename="../../desktop_app/ui/common/error_report.py" line="98"/>
         <source>（共 %1 个错误）</source>
-        <translation>(%1 errors in all)</translation>
+        <translation>(errors in all: %1)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/common/error_report.py" line="107"/>
@@ -310,87 +310,87 @@ You can send it to your support team to help fix the problem.</translation>
 <context>
     <name>FlaggedTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="52"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="53"/>
         <source>工单号</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="53"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="54"/>
         <source>严重度</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="165"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="166"/>
         <source>严重度 %1（满分 100）</source>
         <translation>Severity %1 (out of 100)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="166"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="167"/>
         <source>负面情绪 %1 × 35</source>
         <translation>Negative sentiment %1 × 35</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="167"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="168"/>
         <source>投诉意图 %1 × 20</source>
         <translation>Complaint intent %1 × 20</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="168"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="169"/>
         <source>升级词 %1 %2 × 30</source>
         <translation>Escalation words %1 %2 × 30</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="169"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="170"/>
         <source>等待 %1 × 15</source>
         <translation>Waiting %1 × 15</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="54"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="55"/>
         <source>客户</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="55"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="56"/>
         <source>标记原因</source>
         <translation>Flagged because</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="56"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="57"/>
         <source>负面分</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="57"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="58"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="58"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="59"/>
         <source>触发词</source>
         <translation>Trigger words</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="59"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="60"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="60"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="61"/>
         <source>已等待</source>
         <translation>Waited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="61"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="62"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="138"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="139"/>
         <source>%1（坐席）</source>
         <translation>%1 (agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="153"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="154"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
@@ -398,107 +398,107 @@ You can send it to your support team to help fix the problem.</translation>
 <context>
     <name>Formatting</name>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="29"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="31"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="33"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="35"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="36"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="38"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="57"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="74"/>
         <source>新工单</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="58"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="75"/>
         <source>处理中</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="59"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="76"/>
         <source>待客户回复</source>
         <translation>Waiting for customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="60"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="77"/>
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="61"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="78"/>
         <source>物流配送</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="62"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="79"/>
         <source>退货退款</source>
         <translation>Return &amp; refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="63"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="80"/>
         <source>换货</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="64"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="81"/>
         <source>仅退款/补发/价保</source>
         <translation>Refund / reship / price protection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="65"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="82"/>
         <source>维修保修</source>
         <translation>Repair &amp; warranty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="66"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="83"/>
         <source>订单修改/取消</source>
         <translation>Order change / cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="67"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="84"/>
         <source>发票</source>
         <translation>Invoice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="68"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="85"/>
         <source>商品咨询</source>
         <translation>Product question</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="69"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="86"/>
         <source>账户/支付/优惠</source>
         <translation>Account / payment / coupons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="70"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="87"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="71"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="88"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="72"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="89"/>
         <source>负面</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="73"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="90"/>
         <source>中性</source>
         <translation>Neutral</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="74"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="91"/>
         <source>正面</source>
         <translation>Positive</translation>
     </message>
@@ -549,57 +549,57 @@ You can send it to your support team to help fix the problem.</translation>
 <context>
     <name>ImportController</name>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="168"/>
         <source>正在导入 %1 …</source>
         <translation>Importing %1…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="168"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="170"/>
         <source>导入工单</source>
         <translation>Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="190"/>
         <source>已读取 %1 行，导入 %2 个工单</source>
-        <translation>Read %1 rows, imported %2 tickets</translation>
+        <translation>Rows read: %1, tickets imported: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="208"/>
         <source>导入完成</source>
         <translation>Import finished</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="208"/>
         <source>导入已取消</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="205"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="211"/>
         <source>新导入 %1 个，已存在 %2 个，跳过 %3 行。</source>
-        <translation>%1 new, %2 already present, %3 rows skipped.</translation>
+        <translation>New: %1, already present: %2, rows skipped: %3.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="213"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="219"/>
         <source>第 %1 行：%2</source>
         <translation>Row %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="218"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="224"/>
         <source>另有 %1 行错误未列出。</source>
-        <translation>%1 more rows with errors are not listed.</translation>
+        <translation>Rows with errors not listed: %1.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="229"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="235"/>
         <source>无法导入</source>
         <translation>Import failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="237"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="243"/>
         <source>导入时出错，已导入的工单会保留，再次导入同一文件不会重复。详情已写入日志。</source>
         <translation>The import failed. Tickets already imported are kept, and importing the same file again adds no duplicates. Details are in the log.</translation>
     </message>
@@ -607,56 +607,56 @@ You can send it to your support team to help fix the problem.</translation>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="44"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="45"/>
         <source>没有找到工单内容（客户的问题）所在的列。文件中的列：%1。
 请重新导入，并在导入对话框的“列映射”中指定哪一列是内容，例如：问题描述=text</source>
         <translation>No column holds the ticket text (the customer&apos;s question). Columns in the file: %1.
 Import again and name the text column under “Column mapping” in the import dialog, for example: 问题描述=text</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="50"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="51"/>
         <source>“列映射”中的这些列在文件中找不到：%1。
 请检查列名是否与文件第一行的表头完全一致。</source>
         <translation>These columns from “Column mapping” are not in the file: %1.
 Check that the names match the header in the file&apos;s first line exactly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="56"/>
         <source>“列映射”中的字段 %1 不存在。可用字段：%2</source>
         <translation>“Column mapping” names an unknown field %1. Available fields: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="60"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="61"/>
         <source>“列映射”的格式不对：每一项写成 列名=字段，多项用逗号分隔，例如：问题=text, 旺旺号=customer</source>
         <translation>“Column mapping” is not in the right form: write each entry as column=field, separated by commas, for example: 问题=text, 旺旺号=customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="65"/>
         <source>找不到这个文件，请检查路径。</source>
         <translation>The file was not found. Please check the path.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="67"/>
         <source>不支持这种文件类型，请选择 CSV、XLSX 或 JSONL 文件。</source>
         <translation>This file type is not supported. Please choose a CSV, XLSX or JSONL file.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="69"/>
         <source>无法识别文件的文字编码。请用 UTF-8 或 GBK 编码另存为 CSV 后再导入。</source>
         <translation>The file&apos;s text encoding is not recognised. Save it as CSV in UTF-8 or GBK and import it again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="73"/>
         <source>文件是空的，没有可导入的内容。</source>
         <translation>The file is empty; there is nothing to import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="74"/>
         <source>文件无法导入：格式不对或已损坏。详细信息见下方。</source>
         <translation>The file cannot be imported: its format is wrong or it is damaged. See the details below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="83"/>
         <source>“列映射”中填写 %1</source>
         <translation>enter %1 under “Column mapping”</translation>
     </message>
@@ -664,44 +664,127 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>ImportOptionsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="93"/>
         <source>导入工单</source>
         <translation>Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="95"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="98"/>
         <source>可选，例如：问题=text, 旺旺号=customer</source>
         <translation>Optional, e.g. 问题=text, 旺旺号=customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="103"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="104"/>
         <source>列映射</source>
         <translation>Column mapping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="107"/>
         <source>支持 CSV、XLSX、JSONL；自动识别 UTF-8、GBK/GB18030、UTF-16 编码与淘宝/京东/拼多多常见表头。可用字段：external_id, customer, channel, created_at, text, order_id, product, status, assignee</source>
         <translation>Supports CSV, XLSX and JSONL; detects UTF-8, GBK/GB18030 and UTF-16 encodings and the usual Taobao / JD / Pinduoduo headers. Available fields: external_id, customer, channel, created_at, text, order_id, product, status, assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="123"/>
         <source>工单导出 (%1);;所有文件 (*)</source>
         <translation>Ticket exports (%1);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/dialogs/import_dialog.py" line="124"/>
         <source>选择工单导出文件</source>
         <translation>Choose a ticket export file</translation>
+    </message>
+</context>
+<context>
+    <name>ImportReasons</name>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="25"/>
+        <source>没有工单内容</source>
+        <translation>missing text</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="26"/>
+        <source>时间超出范围：%1（应在 %2–%3 年之间）</source>
+        <translation>time out of range: %1 (expected %2–%3)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="27"/>
+        <source>不是时间：单元格是表格错误 %1</source>
+        <translation>not a time: the cell holds the spreadsheet error %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="28"/>
+        <source>不是时间：%1</source>
+        <translation>not a time: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="29"/>
+        <source>%1 超过 %2 个字符</source>
+        <translation>%1 is longer than %2 characters</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="30"/>
+        <source>未知状态 %1（可用：new、open、pending、resolved 或中文名称）</source>
+        <translation>unknown status %1 (expected new, open, pending, resolved or their Chinese names)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="31"/>
+        <source>JSON 无效：嵌套太深</source>
+        <translation>invalid JSON: nested too deeply</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="32"/>
+        <source>JSON 无效：数字超过 4300 位</source>
+        <translation>invalid JSON: a number of more than 4,300 digits</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="33"/>
+        <source>JSON 无效：%1</source>
+        <translation>invalid JSON: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="34"/>
+        <source>应为 JSON 对象，实际是 %1</source>
+        <translation>expected a JSON object, got %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="35"/>
+        <source>含有不是有效 %1 编码的字节</source>
+        <translation>contains bytes that are not valid %1 text</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="36"/>
+        <source>从这里起文件不是有效的 %1 文本，未读取</source>
+        <translation>the file is not valid %1 text from here on; not read</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="39"/>
+        <source>第 %1 行开始的引号没有闭合，一直延续了 %2 行（到第 %3 行）</source>
+        <translation>a quoted field starting on line %1 is not closed: it ran on over %2 lines (to line %3)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="41"/>
+        <source>有一个值含有不成对的 UTF-16 代理字符（如 \ud800）</source>
+        <translation>a value holds a lone surrogate (half of a UTF-16 character, e.g. \ud800)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="42"/>
+        <source>无法读取这一行（%1）</source>
+        <translation>cannot read this row (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/common/import_reasons.py" line="43"/>
+        <source>数据库拒绝了这一行：%1</source>
+        <translation>database refused the row: %1</translation>
     </message>
 </context>
 <context>
@@ -810,153 +893,173 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="383"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="396"/>
         <source>领取下一个工单失败：%1</source>
         <translation>Could not claim the next ticket: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="69"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="72"/>
         <source>售后助手 AfterSales Assist</source>
         <translation>AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="136"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="142"/>
         <source>数据库：%1</source>
         <translation>Database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="137"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="144"/>
         <source>坐席：%1</source>
         <translation>Agent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="138"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="144"/>
+        <source>主管：%1</source>
+        <translation>Supervisor: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="146"/>
         <source>智能标签：加载中…</source>
         <translation>Smart tags: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="139"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="147"/>
         <source>AI草稿：加载中…</source>
         <translation>AI drafts: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="154"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="162"/>
         <source>队列读取失败：%1</source>
         <translation>Could not load the queue: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="191"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="199"/>
         <source>导入工单…</source>
         <translation>Import tickets…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="192"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="200"/>
         <source>下一个待处理</source>
         <translation>Next unhandled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="193"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="201"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="194"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="202"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="195"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="203"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="196"/>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="439"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="204"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="459"/>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="198"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="205"/>
+        <source>切换用户…</source>
+        <translation>Switch user…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="206"/>
+        <source>退出登录</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="208"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="203"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="213"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="207"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="217"/>
         <source>队列</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="210"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="220"/>
+        <source>账户</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="223"/>
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="223"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="236"/>
         <source>智能标签：%1</source>
         <translation>Smart tags: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="231"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="244"/>
         <source>智能标签已停用：%1</source>
         <translation>Smart tags are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="234"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="247"/>
         <source>队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>The queue, replies and imports work as usual. Put the tagger model in models/tagger (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="238"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="251"/>
         <source>智能标签：已停用</source>
         <translation>Smart tags: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="271"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="284"/>
         <source>智能标签出错：%1</source>
         <translation>Smart tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="289"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="302"/>
         <source>AI草稿：%1</source>
         <translation>AI drafts: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="299"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="312"/>
         <source>AI草稿已关闭：%1</source>
         <translation>AI drafts are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="301"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="314"/>
         <source>回复照常手写。把草稿模型放到 models/drafter（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>Write replies by hand as usual. Put the drafter model in models/drafter (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="306"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="319"/>
         <source>AI草稿：已关闭</source>
         <translation>AI drafts: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="343"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="356"/>
         <source>工作台</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="353"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="366"/>
         <source>主管台</source>
         <translation>Supervisor desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="402"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="415"/>
         <source>没有待处理的工单了 🎉</source>
         <translation>No unhandled tickets left 🎉</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="441"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="461"/>
         <source>↑/↓  在队列中移动
 Enter  打开工单并开始回复
 /  搜索
@@ -977,12 +1080,12 @@ F5  Refresh
 Ctrl+I  Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="477"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="497"/>
         <source>正在保存并关闭，请稍候…</source>
         <translation>Saving and closing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="538"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="559"/>
         <source>草稿未能保存</source>
         <translation>Draft not saved</translation>
     </message>
@@ -1020,12 +1123,20 @@ Ctrl+I  Import tickets</translation>
         <translation>Flagged only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="174"/>
-        <source>共 %1 个工单</source>
-        <translation>%1 tickets</translation>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="113"/>
+        <source>没有符合条件的工单。按 Esc 清除搜索，或放宽筛选条件。</source>
+        <translation>No tickets match. Press Esc to clear the search, or widen the filters.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="210"/>
+        <source>共 %n 个工单</source>
+        <translation>
+            <numerusform>%n ticket</numerusform>
+            <numerusform>%n tickets</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="176"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="213"/>
         <source>第 %1 / %2 页</source>
         <translation>Page %1 / %2</translation>
     </message>
@@ -1033,57 +1144,57 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>QueueTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="63"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="71"/>
         <source>工单号</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="64"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="72"/>
         <source>客户</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="65"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="73"/>
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="66"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="74"/>
         <source>问题</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="67"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="75"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="68"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="76"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="69"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="77"/>
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="70"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="78"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="71"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="79"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="72"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="80"/>
         <source>等待时长</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="73"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="81"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
@@ -1234,15 +1345,29 @@ Ctrl+I  Import tickets</translation>
         <source>读取数据失败：%1</source>
         <translation>Could not read the data: %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop_app/ui/supervisor/desk.py" line="296"/>
-        <source>显示最严重的 %1 个标记工单 · 更新于 %2</source>
-        <translation>Showing the %1 most severe flagged tickets · updated %2</translation>
+        <source>显示最严重的 %n 个标记工单 · 更新于 %1</source>
+        <translation>
+            <numerusform>Showing the %n most severe flagged ticket · updated %1</numerusform>
+            <numerusform>Showing the %n most severe flagged tickets · updated %1</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop_app/ui/supervisor/desk.py" line="298"/>
-        <source>共 %1 个标记工单 · 更新于 %2</source>
-        <translation>%1 flagged tickets · updated %2</translation>
+        <source>共 %n 个标记工单 · 更新于 %1</source>
+        <translation>
+            <numerusform>%n flagged ticket · updated %1</numerusform>
+            <numerusform>%n flagged tickets · updated %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="465"/>
+        <source>已导出 %n 行到 %1</source>
+        <translation>
+            <numerusform>Exported %n row to %1</numerusform>
+            <numerusform>Exported %n rows to %1</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/supervisor/desk.py" line="412"/>
@@ -1306,11 +1431,6 @@ Ctrl+I  Import tickets</translation>
         <translation>Export flagged tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="465"/>
-        <source>已导出 %1 行到 %2</source>
-        <translation>Exported %1 rows to %2</translation>
-    </message>
-    <message>
         <location filename="../../desktop_app/ui/supervisor/desk.py" line="466"/>
         <source>导出</source>
         <translation>Export</translation>
@@ -1329,287 +1449,287 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>TicketPane</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="348"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="352"/>
         <source>%1 正在处理</source>
         <translation>%1 is working on it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="163"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="165"/>
         <source>请选择左侧的工单</source>
         <translation>Select a ticket on the left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="178"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="180"/>
         <source>订单信息</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="180"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="182"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="181"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="183"/>
         <source>商品</source>
         <translation>Product</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="182"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="184"/>
         <source>创建时间</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="183"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="185"/>
         <source>已等待</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="193"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="195"/>
         <source>智能标签</source>
         <translation>Smart tags</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="195"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="197"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="196"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="198"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="197"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="199"/>
         <source>主管关注</source>
         <translation>Supervisor attention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="203"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="205"/>
         <source>领取</source>
         <translation>Take</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="204"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="206"/>
         <source>把工单分配给我</source>
         <translation>Assign this ticket to me</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="205"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="207"/>
         <source>释放</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="206"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="208"/>
         <source>取消分配，放回公共队列</source>
         <translation>Unassign and return it to the shared queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="208"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="210"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="211"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="213"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="216"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="218"/>
         <source>显示原文</source>
         <translation>Show original</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="217"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="219"/>
         <source>查看未脱敏的原始内容（仅主管；每次查看都记入审计日志）</source>
         <translation>Show the original, unmasked text (supervisors only; every view is written to the audit log)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="316"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="318"/>
         <source>已恢复 %1 保存的草稿</source>
         <translation>Restored the draft saved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="327"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="329"/>
         <source>这个工单已不存在，可能已被删除。</source>
         <translation>This ticket no longer exists; it may have been deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="330"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="332"/>
         <source>无法打开工单，请稍后重试（详情已写入日志）。</source>
         <translation>The ticket could not be opened. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="606"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="639"/>
         <source>回复没有发出</source>
         <translation>the reply was not sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="607"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="640"/>
         <source>状态没有改成功</source>
         <translation>the status was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="608"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="641"/>
         <source>处理人没有改成功</source>
         <translation>the assignee was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="609"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="642"/>
         <source>标签更正没有保存</source>
         <translation>the tag correction was not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="625"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="658"/>
         <source>这个工单刚被其他人更新过，%1，已重新载入最新内容。</source>
         <translation>Someone else has just updated this ticket, so %1. It has been reloaded.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="627"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="660"/>
         <source>您的回复仍在编辑框里，请确认后再发送。</source>
         <translation> Your reply is still in the editor; please check it before sending again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="629"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="662"/>
         <source>请确认后再试一次。</source>
         <translation> Please check it and try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="632"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="665"/>
         <source>工单 %1 刚被其他人更新过，%2。</source>
         <translation>Someone else has just updated ticket %1, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="634"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="667"/>
         <source>回复仍保存在该工单的草稿里，请回到该工单确认后再发送。</source>
         <translation> The reply is kept as that ticket&apos;s draft; go back to it, check it and send again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="637"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="670"/>
         <source>工单 %1 已不存在，%2。</source>
         <translation>Ticket %1 no longer exists, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="640"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="673"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="646"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="679"/>
         <source>%1，请稍后重试（详情已写入日志）。</source>
         <translation>Something went wrong: %1. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="648"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="681"/>
         <source>您的回复仍在编辑框里。</source>
         <translation> Your reply is still in the editor.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="652"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="685"/>
         <source>工单 %1：%2，请稍后重试（详情已写入日志）。</source>
         <translation>Ticket %1: %2. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="694"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="727"/>
         <source>以下为未脱敏的原始内容。本次查看已记入审计日志（%1，%2）。请勿截图或外传。</source>
         <translation>This is the original, unmasked text. This view has been written to the audit log (%1, %2). Do not screenshot or share it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="698"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="731"/>
         <source>原文：%1</source>
         <translation>Original: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="714"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="747"/>
         <source>无法显示原文，请稍后重试（详情已写入日志）。</source>
         <translation>The original text could not be shown. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="337"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="341"/>
         <source>匿名客户</source>
         <translation>Anonymous customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="345"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="349"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="370"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="374"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="371"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="375"/>
         <source>标签不对？选择正确的标签（会记录下来用于改进模型）</source>
         <translation>Wrong tag? Pick the right one (it is recorded to improve the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="384"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="388"/>
         <source>未标注（排队等待模型）</source>
         <translation>Not tagged yet (queued for the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="386"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="390"/>
         <source>未标注（智能标签已停用）</source>
         <translation>Not tagged (smart tags are off)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="387"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="391"/>
         <source>未标注（模型加载中）</source>
         <translation>Not tagged yet (model loading)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="390"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="394"/>
         <source>（坐席更正）</source>
         <translation> (corrected by agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="396"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="400"/>
         <source>；模型：%1</source>
         <translation>; model: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="410"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="414"/>
         <source>⚑ 已标记</source>
         <translation>⚑ Flagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="410"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="414"/>
         <source>⚑ 已标记：%1</source>
         <translation>⚑ Flagged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="413"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="417"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="463"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="467"/>
         <source>已更正为「%1」，感谢反馈</source>
         <translation>Corrected to “%1”, thanks for the feedback</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="524"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="557"/>
         <source>草稿已自动保存 %1</source>
         <translation>Draft autosaved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="530"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="563"/>
         <source>草稿没有保存成功，稍后会自动重试（详情已写入日志）。</source>
         <translation>The draft was not saved; it will be retried shortly (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="532"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="565"/>
         <source>工单 %1 的草稿没有保存成功（详情已写入日志）。</source>
         <translation>The draft of ticket %1 was not saved (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="598"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="631"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="601"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="634"/>
         <source>回复已发送：%1</source>
         <translation>Reply sent: %1</translation>
     </message>

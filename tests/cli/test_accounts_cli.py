@@ -141,3 +141,29 @@ def test_password_stdin_that_is_not_utf8(
     status = main(["--db", f"sqlite:///{tmp_path / 'cli.db'}", "user", "add", "boss", "--password-stdin"])
     err = capsys.readouterr().err
     assert status == EXIT_BAD_INPUT and err.startswith("aftersales: error: --password-stdin: stdin is not UTF-8")
+
+
+def test_audit_log_names_tickets_by_their_number(run, boss: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.services.seed import seed_demo_if_empty
+    from desktop_app.store.audit import AuditRepository
+    from desktop_app.store.database import Database
+    from desktop_app.store.schema import Ticket
+
+    db = Database.open(f"sqlite:///{tmp_path / 'cli.db'}")
+    try:
+        seed_demo_if_empty(db)
+        with db.session() as session:
+            hashed, plain = session.get(Ticket, 1), session.get(Ticket, 2)
+            hashed.external_id = "sha1:3fa9c1d2e4b5a6978812aa01"
+            AuditRepository(session).append("boss", "reveal", hashed.id)
+            AuditRepository(session).append("boss", "reveal", plain.id)
+            plain_number = plain.external_id
+    finally:
+        db.close()
+    status, out, _ = run(["audit", "--limit", "3", "--as", "boss", "--password-stdin"], "bosspass1\n")
+    assert status == 0
+    reveals = [line.split("\t")[3] for line in out.splitlines() if "\treveal\t" in line]
+    assert reveals == [plain_number, "3fa9c1d2"]
+    status, out, _ = run(["audit", "--json", "--limit", "4", "--as", "boss", "--password-stdin"], "bosspass1\n")
+    rows = [json.loads(line) for line in out.splitlines() if '"reveal"' in line]
+    assert [row["ticket"] for row in rows] == [plain_number, "sha1:3fa9c1d2e4b5a6978812aa01"]

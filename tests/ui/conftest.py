@@ -21,6 +21,15 @@ def demo_db(tmp_path) -> Iterator[Database]:
     db.close()
 
 
+@pytest.fixture(autouse=True)
+def scratch_settings(tmp_path):  # type: ignore[no-untyped-def]
+    """Window geometry and other QSettings go to this test's folder, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield tmp_path / "settings"
+
+
 DEMO_PASSWORD = "correct horse"
 
 

@@ -187,6 +187,9 @@ def test_english_desk_translates_the_reasons(qtbot, db, seeded, actions):
             "Trigger words: 「投诉」「差评」",
         ]
         assert widget.flagged_model.headers[model.SEVERITY] == "Severity"
+        header = widget.table.horizontalHeader()
+        for column in range(widget.flagged_model.columnCount()):  # no English header cut off
+            assert header.sectionSize(column) >= header.sectionSizeFromContents(column).width(), column
     finally:
         widget.shutdown()
         QApplication.instance().removeTranslator(translator)

@@ -202,6 +202,15 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_BROKEN_CHAIN
 
 
+def _audit_ticket(ticket_id: int | None, external_id: str | None) -> str:
+    """The ticket as people name it (its number, a hash shortened); ``#id`` once it is gone."""
+    from desktop_app.domain.ticket_numbers import ticket_number
+
+    if ticket_id is None:
+        return ""
+    return ticket_number(external_id) if external_id else f"#{ticket_id}"
+
+
 def run_audit(args: argparse.Namespace) -> int:
     from desktop_app.services.audit import AuditService
 
@@ -216,9 +225,9 @@ def run_audit(args: argparse.Namespace) -> int:
         for row in AuditService(db).read(actor, args.limit, args.offset):  # type: ignore[arg-type]
             if args.json:
                 payload = {"id": row.id, "at": row.at.isoformat(), "actor": row.actor, "action": row.action}
-                print(json.dumps(payload | {"ticket_id": row.ticket_id, "detail": row.detail}, ensure_ascii=False))
+                print(json.dumps(payload | {"ticket_id": row.ticket_id, "ticket": row.ticket_external_id, "detail": row.detail}, ensure_ascii=False))
             else:
-                ticket = "" if row.ticket_id is None else f"#{row.ticket_id}"
+                ticket = _audit_ticket(row.ticket_id, row.ticket_external_id)
                 detail = json.dumps(row.detail, ensure_ascii=False)
                 print(f"{row.at:%Y-%m-%d %H:%M:%S}Z\t{row.actor}\t{row.action}\t{ticket}\t{detail}")
     return 0

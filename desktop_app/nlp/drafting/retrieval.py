@@ -11,15 +11,13 @@ entries the ranker never saw (a company's own) are found by BM25.
 from __future__ import annotations
 
 import json
-import math
-import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from desktop_app.nlp.char_tfidf import tfidf_features
 from desktop_app.nlp.drafting.knowledge_base import KbEntry, KbHit, KnowledgeBase
 from desktop_app.nlp.model_folder import ModelFolderError, open_model_folder
 
@@ -27,15 +25,6 @@ TASK = "kb-ranking"
 WEIGHTS_FILE = "ranker.npz"
 BM25_WEIGHT = 0.02  # a BM25 score of ~10 adds about what a confident ranker says (0.2)
 MIN_RANKER_SCORE = 0.08  # below this (and without BM25 support) an entry is not "relevant"
-
-
-def char_ngrams(text: str, low: int = 1, high: int = 3) -> Counter[str]:
-    text = "".join(unicodedata.normalize("NFKC", text).lower().split())
-    grams: Counter[str] = Counter()
-    for n in range(low, high + 1):
-        for i in range(len(text) - n + 1):
-            grams[text[i : i + n]] += 1
-    return grams
 
 
 @dataclass(frozen=True)
@@ -73,15 +62,7 @@ class KbRanker:
         return ranker
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts = char_ngrams(text)
-        index = [self.vocabulary[g] for g in counts if g in self.vocabulary]
-        if not index:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        columns = np.asarray(index, dtype=np.int64)
-        values = np.asarray([1.0 + math.log(counts[g]) for g in counts if g in self.vocabulary], dtype=np.float32)
-        values *= self.idf[columns]
-        values /= max(float(np.linalg.norm(values)), 1e-9)
-        return columns, values
+        return tfidf_features(self.vocabulary, self.idf, text)
 
     def scores(self, text: str, intent: str | None = None) -> dict[str, float]:
         """Independent per-entry probabilities (one-vs-rest sigmoid)."""

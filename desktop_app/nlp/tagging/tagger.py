@@ -5,6 +5,8 @@ intra-op pool leaves one core to the UI thread, idle worker threads do not spin,
 graph is fully optimised once at load. Texts go through ``clean_text`` (the cleaning the
 model was trained with), are tokenized in one call, sorted by length and padded per batch
 to the longest in that batch, so a batch of short tickets never pays for a long one.
+Where the folder has a lexical head (``lexical.npz``), its probabilities are blended in
+with the weights the manifest gives (see ``lexical.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 
 from desktop_app.domain.vocabulary import NEGATIVE, FlagRule
 from desktop_app.nlp.model_folder import ModelFolder, ModelFolderError, open_model_folder
+from desktop_app.nlp.tagging.lexical import LEXICAL_FILE, Blend, LexicalHead
 from desktop_app.nlp.text import clean_text
 
 TASK = "ticket-tagging"
@@ -93,6 +96,20 @@ def _temperatures(manifest: dict[str, Any], where: Path) -> tuple[float, float]:
     return values[0], values[1]
 
 
+def _lexical_part(folder: ModelFolder) -> tuple[LexicalHead, Blend] | None:
+    """The lexical head and blend weights when the manifest names them (tagger v2.1 and later)."""
+    section = folder.manifest.get("lexical")
+    if section is None:
+        return None
+    where = folder.path / "manifest.json"
+    blend = Blend.from_manifest(section, where)
+    if section.get("file") != LEXICAL_FILE or LEXICAL_FILE not in folder.manifest.get("files", {}):
+        raise ModelFolderError(f"{where}: lexical.file must be {LEXICAL_FILE!r}, listed with its sha256 in files")
+    intents = len(_label_list(folder.manifest, "intent", folder.path))
+    sentiments = len(_label_list(folder.manifest, "sentiment", folder.path))
+    return LexicalHead.load(folder.file(LEXICAL_FILE), intents, sentiments), blend
+
+
 class TicketTagger:
     """Intent and sentiment of ticket texts; ``load`` verifies the folder first.
 
@@ -107,6 +124,7 @@ class TicketTagger:
         tokenizer: Any,
         flag_rule: FlagRule,
         threads: int,
+        lexical: tuple[LexicalHead, Blend] | None = None,
     ) -> None:
         manifest = folder.manifest
         self.folder = folder
@@ -114,6 +132,7 @@ class TicketTagger:
         self.tokenizer = tokenizer
         self.flag_rule = flag_rule
         self.threads = threads
+        self.lexical = lexical
         self.intent_labels = _label_list(manifest, "intent", folder.path)
         self.sentiment_labels = _label_list(manifest, "sentiment", folder.path)
         if NEGATIVE not in self.sentiment_labels:
@@ -176,7 +195,7 @@ class TicketTagger:
         tokenizer.no_padding()  # padding is per batch, in _run
         # Truncation keeps [CLS] … [SEP]: the post-processor's tokens count towards max_length.
         tokenizer.enable_truncation(max_length=max_length)
-        return cls(model_folder, session, tokenizer, flag_rule, threads)
+        return cls(model_folder, session, tokenizer, flag_rule, threads, _lexical_part(model_folder))
 
     def _check_outputs(self) -> None:
         where = self.folder.file(MODEL_FILE)
@@ -227,6 +246,11 @@ class TicketTagger:
             # Temperature scaling (fitted on dev at training time) makes the scores calibrated.
             intents[chosen] = softmax(intent_logits.astype(np.float64) / self.intent_temperature)
             sentiments[chosen] = softmax(sentiment_logits.astype(np.float64) / self.sentiment_temperature)
+        if self.lexical is not None:
+            head, blend = self.lexical
+            lexical_intents, lexical_sentiments = head.probabilities(cleaned)
+            intents = blend.mix(intents, lexical_intents, "intent")
+            sentiments = blend.mix(sentiments, lexical_sentiments, "sentiment")
         return intents, sentiments
 
     def _run(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

@@ -17,14 +17,11 @@ import numpy as np
 
 from desktop_app.domain.vocabulary import INTENTS
 from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
-from desktop_app.nlp.drafting.retrieval import KbRanker, Retriever, char_ngrams, recall_at, write_ranker
+from desktop_app.nlp.char_tfidf import analyzer as _analyzer
+from desktop_app.nlp.drafting.retrieval import KbRanker, Retriever, recall_at, write_ranker
 from desktop_app.training.common.corpus import CorpusTicket
 
 log = logging.getLogger(__name__)
-
-
-def _analyzer(text: str) -> list[str]:
-    return [gram for gram, count in char_ngrams(text).items() for _ in range(count)]
 
 
 def train_ranker(tickets: Sequence[CorpusTicket], kb: KnowledgeBase, c: float = 8.0) -> KbRanker:

@@ -157,39 +157,6 @@ def evaluate(predict: Predictor, sets: EvalSets, threshold: float) -> dict:
     return report
 
 
-class TfidfBaseline:
-    """Character 1–3-gram TF-IDF with logistic regression, one model per head."""
-
-    def __init__(self, labelled: Sequence[Example], reviews: Sequence[Example]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True)
-        self.vectorizer.fit([e.text for e in labelled] + [e.text for e in reviews])
-        with_intent = [e for e in labelled if e.intent]  # a sentiment-only correction has none
-        self.intent = LogisticRegression(max_iter=2000, C=10.0, class_weight="balanced")
-        self.intent.fit(self.vectorizer.transform([e.text for e in with_intent]), [e.intent for e in with_intent])
-        sentiment_examples = [e for e in labelled if e.sentiment] + list(reviews)
-        self.sentiment = LogisticRegression(max_iter=2000, C=4.0, class_weight="balanced")
-        self.sentiment.fit(
-            self.vectorizer.transform([e.text for e in sentiment_examples]), [e.sentiment for e in sentiment_examples]
-        )
-
-    def __call__(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        features = self.vectorizer.transform(list(texts))
-        return (
-            _in_order(self.intent.predict_proba(features), self.intent.classes_, INTENT_LABELS),
-            _in_order(self.sentiment.predict_proba(features), self.sentiment.classes_, SENTIMENTS),
-        )
-
-
-def _in_order(probs: np.ndarray, classes: Sequence[str], labels: Sequence[str]) -> np.ndarray:
-    out = np.zeros((probs.shape[0], len(labels)))
-    for column, label in enumerate(classes):
-        out[:, labels.index(label)] = probs[:, column]
-    return out
-
-
 def write_report(report: dict, folder: Path, stem: str = "tagger_eval") -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     json_path, md_path = folder / f"{stem}.json", folder / f"{stem}.md"
@@ -199,7 +166,9 @@ def write_report(report: dict, folder: Path, stem: str = "tagger_eval") -> tuple
 
 
 def render_markdown(report: dict) -> str:
-    systems = [name for name in ("model", "model_torch", "baseline") if name in report]
+    # model: what ships (encoder blended with the lexical head); model_encoder_only: the int8
+    # encoder alone; model_torch: its fp32 source; baseline: the lexical head alone (TF-IDF + LR).
+    systems = [name for name in ("model", "model_encoder_only", "model_torch", "baseline") if name in report]
     lines = ["# Tagger evaluation", ""]
     if "model_name" in report:
         lines += [f"Model: `{report['model_name']}`. Data: `{report.get('data', '')}`.", ""]
@@ -227,7 +196,7 @@ def render_markdown(report: dict) -> str:
     row("flag threshold (chosen on dev)", lambda r: r["tickets_test"]["flag"]["threshold"])
     row("negative recall at threshold", lambda r: r["tickets_test"]["flag"]["negative_recall"])
     row("negative precision at threshold", lambda r: r["tickets_test"]["flag"]["negative_precision"])
-    for system in systems:
+    for system in [s for s in systems if s in ("model", "baseline")]:
         for task in ("intent", "sentiment"):
             section = report[system]["tickets_test"][task]
             lines += ["", f"## {system}: {task} per class (tickets test)", ""]
@@ -242,7 +211,8 @@ def render_markdown(report: dict) -> str:
         lines += ["", "## Accuracy by style (corpus test, model)", "", "| style | n | intent | sentiment |", "|---|---|---|---|"]
         for style, values in report["model"]["corpus_test"]["by_style"].items():
             lines.append(f"| {style} | {values['n']} | {values['intent_accuracy']} | {values['sentiment_accuracy']} |")
-    for key, title in (("calibration", "Calibration (temperature scaling on corpus dev)"),
+    for key, title in (("blend", "Blend of encoder and lexical head (encoder share, chosen on corpus dev)"),
+                       ("calibration", "Calibration (temperature scaling on corpus dev)"),
                        ("flag_choice", "Flag threshold choice (corpus dev)"),
                        ("seeds", "Fine-tuning seeds (dev and test)"),
                        ("triggers", "Trigger words against the corpus evidence spans (test)")):

@@ -154,7 +154,6 @@ def train_tagger(
     from desktop_app.training.tagger.calibration import choose_flag_threshold, expected_calibration_error
     from desktop_app.training.tagger.calibration import fit_temperature, scale
     from desktop_app.training.tagger.evaluate import (
-        TfidfBaseline,
         corpus_texts,
         eval_sets,
         evaluate,
@@ -163,6 +162,7 @@ def train_tagger(
         write_report,
     )
     from desktop_app.training.tagger.export import write_model_folder
+    from desktop_app.training.tagger.lexical import attach_lexical_head, choose_blend, fit_lexical_head, lexical_predictor
     from desktop_app.training.tagger.model import TicketTaggerModel
     from desktop_app.training.tagger.model_card import finalise_model_folder, onnx_predictor, parity, trigger_precision
     from desktop_app.training.tagger.train import INTENT_LABELS, SENTIMENT_LABELS, finetune
@@ -213,8 +213,9 @@ def train_tagger(
     torch.save(model.state_dict(), work / "tagger.pt")
     torch_predict = torch_predictor(model, tokenizer, recipe.size.max_length)
 
-    log.info("training the TF-IDF baseline on the same data")
-    baseline = TfidfBaseline(labelled, review_train)
+    log.info("training the lexical head (the TF-IDF baseline) on the same data")
+    lexical_head = fit_lexical_head(labelled, review_train, INTENT_LABELS, SENTIMENT_LABELS)
+    baseline = lexical_predictor(lexical_head)
 
     def flag_choice(predict):  # type: ignore[no-untyped-def]
         dev_tickets = sets.corpus_dev
@@ -224,7 +225,7 @@ def train_tagger(
 
     report: dict = {"model_torch": evaluate(torch_predict, sets, flag_choice(torch_predict).threshold)}
     report["baseline"] = evaluate(baseline, sets, flag_choice(baseline).threshold)
-    report["baseline"]["trained_on"] = "exactly the tagger's labelled data and reviews"
+    report["baseline"]["trained_on"] = "exactly the tagger's labelled data and reviews (the lexical head alone)"
     report["seeds"] = {"shipped_seed": shipped_seed, "runs": seeds}
 
     provenance = {
@@ -266,6 +267,15 @@ def train_tagger(
         )
 
     calibrated_intent, calibrated_sentiment = onnx(corpus_texts(sets.corpus_dev))
+    blend, blend_choice = choose_blend(
+        (calibrated_intent, calibrated_sentiment), baseline(corpus_texts(sets.corpus_dev)), intent_gold, sentiment_gold
+    )
+    log.info("blend with the lexical head: %s", blend)
+    report["model_encoder_only"] = evaluate(onnx, sets, flag_choice(onnx).threshold)
+    report["blend"] = blend_choice
+    finalise_model_folder(folder, {**report, "model": report["model_encoder_only"]}, 0.5, calibration=temperatures)
+    attach_lexical_head(folder, lexical_head, blend, blend_choice)
+    shipped = onnx_predictor(folder)  # the app's own path: encoder, temperatures, blend
     report["calibration"] = {
         **temperatures,
         "fitted_on": f"corpus dev ({len(sets.corpus_dev)} tickets)",
@@ -278,9 +288,9 @@ def train_tagger(
             "sentiment": expected_calibration_error(calibrated_sentiment, sentiment_gold),
         },
     }
-    choice = flag_choice(onnx)
+    choice = flag_choice(shipped)
     log.info("flag threshold %s", choice)
-    report["model"] = evaluate(onnx, sets, choice.threshold)
+    report["model"] = evaluate(shipped, sets, choice.threshold)
     report["flag_choice"] = choice.__dict__
     report["threshold_choice"] = choice.__dict__
     report["parity"] = parity(onnx, torch_predict, sets)

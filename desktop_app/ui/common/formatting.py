@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from functools import cmp_to_key
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCollator, QCoreApplication, QLocale
 
 from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, STATUS_NAMES_ZH, TicketStatus
 
@@ -49,6 +51,21 @@ def intent_name(intent: str | None) -> str:
 
 def sentiment_name(sentiment: str | None) -> str:
     return _tr(SENTIMENTS[sentiment]) if sentiment in SENTIMENTS else (sentiment or "")
+
+
+def display_order(column: str) -> tuple[str, ...]:
+    """The codes of ``column`` (intent, sentiment, status) in the order their names read in
+    the UI's language, for the queue's sort; () for a column that shows what it stores."""
+    named = {
+        "intent": (tuple(INTENTS), intent_name),
+        "sentiment": (tuple(SENTIMENTS), sentiment_name),
+        "status": (tuple(status.value for status in TicketStatus), status_name),
+    }
+    if column not in named:
+        return ()
+    codes, name = named[column]
+    collator = QCollator(QLocale())
+    return tuple(sorted(codes, key=cmp_to_key(lambda a, b: collator.compare(name(a), name(b)))))
 
 
 # lupdate only sees literals: the names of domain.py, listed once more for translation.

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.importing import ImportFileError, ImportProgress, ImportReport, ImportService
+from desktop_app.ui.common.import_reasons import import_reason_text
 from desktop_app.ui.common.workers import TaskRunner
 
 FILE_PATTERNS = "*.csv *.tsv *.txt *.xlsx *.jsonl *.ndjson"
@@ -74,7 +75,9 @@ def explain_import_error(message: str) -> str:
 
 
 def _gui_reason(reason: str) -> str:
-    """A row error as the dialog's user acts on it: ``--map A=B`` is typed into 列映射."""
+    """A row error as the dialog's user reads it: in the UI's language, and ``--map A=B``
+    (the command line's way) as what to type into 列映射."""
+    reason = import_reason_text(reason)
     return re.sub(
         r"--map (\S+)",
         lambda m: QCoreApplication.translate("ImportDialog", "“列映射”中填写 %1").replace("%1", m.group(1)),
@@ -106,12 +109,15 @@ class ImportOptionsDialog(QDialog):
             )
         )
         hint.setWordWrap(True)
+        self.hint = hint
         form.addRow(hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-        self.resize(560, 0)
+        # As tall as the wrapped help text needs at this width (a plain resize(w, 0) cuts it off).
+        width = 560
+        self.resize(width, max(form.totalHeightForWidth(width), form.totalSizeHint().height()))
 
     def _browse(self) -> None:
         file_filter = self.tr("工单导出 (%1);;所有文件 (*)").replace("%1", FILE_PATTERNS)

@@ -33,6 +33,21 @@ def _font(point_delta: int = 0) -> QFont:
     return font
 
 
+def whole_ticks(top: float, most: int = 6) -> list[int]:
+    """Ticks 0 … ``top`` at a whole step of 1, 2 or 5 × 10ⁿ, at most about ``most`` of them."""
+    step = 1
+    while top / step > most:
+        step = _next_step(step)
+    return list(range(0, int(top) + 1, step))
+
+
+def _next_step(step: int) -> int:
+    """1, 2, 5, 10, 20, 50 …"""
+    digits = len(str(step)) - 1
+    lead = step // 10**digits
+    return {1: 2, 2: 5}.get(lead, 10) * 10**digits
+
+
 class BarChart(pg.PlotWidget):
     """Bars with category labels on one axis and the value written at each bar's end.
 
@@ -91,6 +106,11 @@ class BarChart(pg.PlotWidget):
             self.addItem(item)
             self._texts.append(item)
         value_range = (0, top * (1.25 if self.horizontal else 1.18))
+        # Counts: whole numbers on the value axis (pyqtgraph's own ticks would say 0.5, 1.5 …).
+        self.value_ticks = whole_ticks(value_range[1])
+        self.getPlotItem().getAxis("bottom" if self.horizontal else "left").setTicks(
+            [[(tick, str(tick)) for tick in self.value_ticks]]
+        )
         category_range = (-0.6, max(len(values), 1) - 0.4)
         if self.horizontal:
             self.setRange(xRange=value_range, yRange=category_range, padding=0)

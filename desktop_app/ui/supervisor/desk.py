@@ -134,8 +134,9 @@ class SupervisorDesk(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSortIndicator(FlaggedTableModel.SEVERITY, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        for column, width in enumerate((96, 56, 110, 250, 64, 150, 160, 90, 90, 90)):
-            self.table.setColumnWidth(column, width)
+        for column, width in enumerate((96, 56, 110, 250, 64, 190, 160, 90, 90, 90)):
+            # never narrower than its header in the UI's language (``Severity`` + the sort arrow)
+            self.table.setColumnWidth(column, max(width, header.sectionSizeFromContents(column).width()))
         header.setStretchLastSection(True)
 
         self.reassign_button = QPushButton(self.tr("转派…"))
@@ -198,6 +199,13 @@ class SupervisorDesk(QWidget):
         self._load(self.QUEUE_TAB)
         if self.tabs.currentIndex() != self.QUEUE_TAB:
             self._load(self.tabs.currentIndex())
+
+    def tickets_changed(self, ticket_ids: list[int]) -> None:
+        """The change bus: tickets changed somewhere, so the flagged queue may have too
+        (a ticket flagged, answered, handed on). Reloaded while on screen; a query already
+        running is followed by one more, never by one per change."""
+        if ticket_ids and self.isVisible() and not self._closed:
+            self._load(self.QUEUE_TAB)
 
     def _tick(self) -> None:
         if not self.isVisible():
@@ -293,10 +301,10 @@ class SupervisorDesk(QWidget):
             self.select_ticket(current.id)
         updated = datetime.now().strftime("%H:%M:%S")
         if len(rows) >= FLAGGED_LIMIT:
-            text = self.tr("显示最严重的 %1 个标记工单 · 更新于 %2")
+            text = self.tr("显示最严重的 %n 个标记工单 · 更新于 %1", "", len(rows))
         else:
-            text = self.tr("共 %1 个标记工单 · 更新于 %2")
-        self.count_label.setText(text.replace("%1", str(len(rows))).replace("%2", updated))
+            text = self.tr("共 %n 个标记工单 · 更新于 %1", "", len(rows))
+        self.count_label.setText(text.replace("%1", updated))
         self._update_buttons()
         self._explain_timer.start()
         self.flaggedLoaded.emit(len(rows))
@@ -462,7 +470,7 @@ class SupervisorDesk(QWidget):
             fmt = "csv" if chosen == csv_filter else "xlsx"
             path += f".{fmt}"
         actions = self.actions
-        done = self.tr("已导出 %1 行到 %2").replace("%1", str(len(rows))).replace("%2", path)
+        done = self.tr("已导出 %n 行到 %1", "", len(rows)).replace("%1", path)
         self._act("export", self.tr("导出"), lambda: actions.export(headers, rows, path, fmt), done, reload=False)
 
     def _act(self, name: str, title: str, call: Callable[[], object], done: str, reload: bool = True) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from desktop_app.domain.ticket_numbers import ticket_number
 from desktop_app.domain.vocabulary import TRIGGER_PREFIX
 from desktop_app.services.desk_stats import FlaggedTicket
 from desktop_app.ui.common.formatting import intent_name, sentiment_name, status_name, waiting_text
@@ -124,7 +125,7 @@ class FlaggedTableModel(QAbstractTableModel):
     def display(self, ticket: FlaggedTicket, column: int) -> str:
         """The text of one cell (what the table shows and the export writes)."""
         if column == self.EXTERNAL_ID:
-            return ticket.external_id
+            return ticket_number(ticket.external_id)
         if column == self.SEVERITY:
             return f"{ticket.severity.score:.0f}"
         if column == self.CUSTOMER:

@@ -6,12 +6,14 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.config import DRAFTER_MODEL_ENV_VAR, default_drafter_dir, default_kb_dir, default_ranker_dir
 from desktop_app.services.access import PermissionDenied, User
+from desktop_app.domain.changes import Change, ChangeKind
+from desktop_app.services.changes import open_change_source
 from desktop_app.services.claims import Claim, ClaimService
 from desktop_app.services.drafting import DraftingService, load_drafting
 from desktop_app.services.drafts import DraftService
@@ -28,9 +30,14 @@ from desktop_app.ui.workstation.queue_panel import QueuePanel
 from desktop_app.ui.supervisor import SupervisorDesk
 from desktop_app.ui.supervisor.service_actions import ServiceDeskActions
 from desktop_app.ui.workstation.ticket_pane import FinalSave, TicketPane
+from desktop_app.ui.common.window_geometry import restore_geometry, save_geometry
+from desktop_app.ui.common.change_bus import ChangeBus
 from desktop_app.ui.common.workers import TaskRunner
 
-AUTO_REFRESH_MS = 30_000
+GEOMETRY_KEY = "mainWindow"
+PREFERRED_SIZE = QSize(1440, 860)  # on a screen with room for it
+AUTO_REFRESH_MS = 30_000  # the fallback while the change feed is down (pushed changes otherwise)
+CHANGE_RELOAD_MS = 150  # a pushed ticket off this page: reload the page at most this often
 CLOCK_TICK_MS = 60_000
 TAG_BATCH_SIZE = 32
 TAG_INTERVAL_MS = 60_000  # look for untagged tickets (another client's import, say) every minute
@@ -67,7 +74,8 @@ class MainWindow(QMainWindow):
         agent = user.name
         self.agent = agent
         self.setWindowTitle(self.tr("售后助手 AfterSales Assist"))
-        self.resize(1440, 860)
+        self.setMinimumSize(640, 480)
+        restore_geometry(self, GEOMETRY_KEY, PREFERRED_SIZE)  # sized to the screen, or as left
 
         self.reader = TaskRunner(max_threads=2, parent=self)
         self.writer = TaskRunner(max_threads=1, parent=self)  # ordered: drafts, replies, status
@@ -83,6 +91,7 @@ class MainWindow(QMainWindow):
         self._tagging_active = False
         self._tagged_in_pass = 0
         self._closing = False
+        self.signing_out = False  # closed by 退出登录/切换用户: the app signs someone in again
         self._shut_down = False
         self._shutdown_started = 0.0
         self._drafter_closing = False
@@ -133,8 +142,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
-        self.status_db = QLabel(self.tr("数据库：%1").replace("%1", db.url))
-        self.status_agent = QLabel(self.tr("坐席：%1").replace("%1", agent))
+        # The file name only: a full path would make the window wider than a small screen.
+        self.status_db = QLabel(self.tr("数据库：%1").replace("%1", db.url.rsplit("/", 1)[-1]))
+        self.status_db.setToolTip(db.url)
+        role = self.tr("主管：%1") if user.is_supervisor else self.tr("坐席：%1")
+        self.status_agent = QLabel(role.replace("%1", agent))
         self.status_tagger = QLabel(self.tr("智能标签：加载中…"))
         self.status_drafter = QLabel(self.tr("AI草稿：加载中…"))
         self.statusBar().addPermanentWidget(self.status_drafter)
@@ -171,6 +183,7 @@ class MainWindow(QMainWindow):
         self.desk: SupervisorDesk | None = None
         if self.is_supervisor:
             self._add_supervisor_desk()
+        self._start_change_bus()
 
         # Exactly one first query: the filters may already have asked for the page.
         self.queue_panel.apply_filters()
@@ -194,6 +207,8 @@ class MainWindow(QMainWindow):
         self.search_action = action(self.tr("搜索"), "/", self.queue_panel.focus_search)
         self.quit_action = action(self.tr("退出"), "Ctrl+Q", self.close)
         self.shortcuts_action = action(self.tr("快捷键"), "F1", self.show_shortcuts)
+        self.switch_user_action = action(self.tr("切换用户…"), None, self.sign_out)
+        self.sign_out_action = action(self.tr("退出登录"), None, self.sign_out)
 
         toolbar = self.addToolBar(self.tr("工具栏"))
         toolbar.setObjectName("mainToolbar")
@@ -207,6 +222,9 @@ class MainWindow(QMainWindow):
         queue_menu = self.menuBar().addMenu(self.tr("队列"))
         for act in (self.next_action, self.refresh_action, self.search_action):
             queue_menu.addAction(act)
+        account_menu = self.menuBar().addMenu(self.tr("账户"))
+        account_menu.addAction(self.switch_user_action)
+        account_menu.addAction(self.sign_out_action)
         help_menu = self.menuBar().addMenu(self.tr("帮助"))
         help_menu.addAction(self.shortcuts_action)
 
@@ -405,12 +423,52 @@ class MainWindow(QMainWindow):
             self.ticket_pane.open_ticket(ticket_id)  # not on this page: open it anyway
         self.ticket_pane.editor.text_edit.setFocus()
 
+    def sign_out(self) -> None:
+        """退出登录 / 切换用户: end this session as closing does (the last keystrokes stored,
+        the tickets this user claimed released, nothing left running); the app then shows
+        the sign-in dialog again (see ``ui.app.WorkstationSession``)."""
+        self.signing_out = True
+        self.close()
+
     def refresh(self) -> None:
         self.queue_model.reload()
 
     def _auto_refresh(self) -> None:
-        if not self.queue_model.loading:
+        # Only a fallback: while the change feed is live, pushed changes keep the queue fresh.
+        if not self.queue_model.loading and not self.change_bus.live:
             self.queue_model.reload()
+
+    # -- changes pushed by the database ------------------------------------------------
+    def _start_change_bus(self) -> None:
+        """The change bus, fed in a thread of its own by the database's change feed."""
+        engine = self.db.engine
+        self.change_bus = ChangeBus(lambda: open_change_source(engine), self)
+        self._change_reload = QTimer(self, singleShot=True, interval=CHANGE_RELOAD_MS)
+        self._change_reload.timeout.connect(self._reload_for_changes)
+        self.change_bus.changesArrived.connect(self._changes_arrived)
+        self.change_bus.resynced.connect(self._reload_for_changes)  # changes may have been missed
+        if self.desk is not None:
+            self.change_bus.ticketsChanged.connect(self.desk.tickets_changed)
+        self.change_bus.start()
+
+    def _reload_for_changes(self) -> None:
+        if not self._closing:
+            self.queue_model.reload()
+
+    def _changes_arrived(self, changes: list[Change]) -> None:
+        """Re-read the rows of this page that changed and the open ticket if it did; a
+        ticket off this page that may now belong on it (new, written to, tagged when the
+        view filters on tags) reloads the page, at most every ``CHANGE_RELOAD_MS``."""
+        if self._closing:
+            return
+        model = self.queue_model
+        ids = list(dict.fromkeys(change.ticket_id for change in changes))
+        model.refresh_rows(ids)
+        joining = {ChangeKind.TICKET, ChangeKind.MESSAGE} | ({ChangeKind.TAGS} if model.depends_on_tags else set())
+        if any(c.change in joining and model.row_of(c.ticket_id) is None for c in changes):
+            if not self._change_reload.isActive():
+                self._change_reload.start()
+        self.ticket_pane.show_changes(changes)
 
     # -- dialogs -------------------------------------------------------------------
     def show_import_dialog(self) -> None:
@@ -482,8 +540,11 @@ class MainWindow(QMainWindow):
 
     def _begin_shutdown(self) -> None:
         self._closing = True
+        save_geometry(self, GEOMETRY_KEY)
         self._shutdown_started = time.monotonic()
         self._refresh_timer.stop()
+        self.change_bus.stop()
+        self._change_reload.stop()
         self._tag_timer.stop()
         self._clock.stop()
         for controller in list(self._imports):
@@ -514,6 +575,8 @@ class MainWindow(QMainWindow):
 
         runners = [self.importer, self.writer, self.reader, self.tagger_runner]
         if not all(runner.wait(left()) for runner in runners):
+            return False
+        if not self.change_bus.wait(left()):  # it ends within a quarter second of stop()
             return False
         if not self.drafting.shutdown(left()):
             return False

@@ -16,7 +16,15 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop_app.services.queue import DEFAULT_PAGE_SIZE, QueueService
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import QueueFilter, QueuePage, QueueRow, QueueSort
-from desktop_app.ui.common.formatting import intent_name, local_time, sentiment_name, status_name, waiting_text
+from desktop_app.domain.ticket_numbers import ticket_number
+from desktop_app.ui.common.formatting import (
+    display_order,
+    intent_name,
+    local_time,
+    sentiment_name,
+    status_name,
+    waiting_text,
+)
 from desktop_app.ui.common.workers import TaskRunner
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -136,7 +144,8 @@ class QueueTableModel(QAbstractTableModel):
         """
         if not 0 <= column < len(self.columns):
             return
-        wanted = QueueSort(self.columns[column].key, order == Qt.SortOrder.DescendingOrder)
+        key = self.columns[column].key
+        wanted = QueueSort(key, order == Qt.SortOrder.DescendingOrder, display_order(key))
         if wanted == self._sort:
             return
         self._sort = wanted
@@ -234,6 +243,8 @@ class QueueTableModel(QAbstractTableModel):
             return row.id
         if role == Qt.ItemDataRole.ToolTipRole and key == "text":
             return row.text
+        if role == Qt.ItemDataRole.ToolTipRole and key == "external_id":
+            return row.external_id  # the whole id behind a shortened hash
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = _tag_colour(row, key)
             return QBrush(QColor(colour)) if colour else None
@@ -248,7 +259,7 @@ class QueueTableModel(QAbstractTableModel):
     def _display(self, row: QueueRow, key: str) -> str:
         match key:
             case "external_id":
-                return row.external_id
+                return ticket_number(row.external_id)
             case "customer":
                 return row.customer
             case "channel":

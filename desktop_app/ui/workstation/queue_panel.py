@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -67,6 +67,12 @@ class QueuePanel(QWidget):
             self.sentiment_filter.addItem(sentiment_name(sentiment), sentiment)
         self.flagged_only = QCheckBox(self.tr("仅看标记"))
 
+        for combo in (self.status_filter, self.intent_filter, self.sentiment_filter):
+            combo.setMinimumWidth(64)  # may shrink (eliding) when the window is narrow
+        self.search.setMinimumWidth(120)  # the combos give way before the search box does
+        # As wide as "All intents", not as the longest intent (its list opens wider anyway).
+        self.intent_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.intent_filter.setMinimumContentsLength(max(len(self.intent_filter.itemText(0)), 6))
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         for widget in (self.status_filter, self.intent_filter, self.sentiment_filter, self.flagged_only):
@@ -88,8 +94,7 @@ class QueuePanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        for column, width in enumerate((92, 100, 44, 200, 72, 40, 30, 76, 64, 72, 80)):
-            self.table.setColumnWidth(column, width)
+        self._fit_columns()
 
         self.previous_page = QPushButton("◀")
         self.next_page = QPushButton("▶")
@@ -108,12 +113,25 @@ class QueuePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        # An empty page says why, instead of a blank table that looks like a fault.
+        self.empty_label = QLabel(self.tr("没有符合条件的工单。按 Esc 清除搜索，或放宽筛选条件。"))
+        self.empty_label.setObjectName("queueEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color:#667085;padding:12px;")
+        self.empty_label.hide()
+        layout.addWidget(self.empty_label)
         layout.addLayout(pager)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self._search_and_focus_table)
+        clear_search = QAction(self.search)
+        clear_search.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        clear_search.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # only while typing a search
+        clear_search.triggered.connect(self.clear_search)
+        self.search.addAction(clear_search)
         for combo in (self.status_filter, self.intent_filter, self.sentiment_filter):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.flagged_only.toggled.connect(self.apply_filters)
@@ -124,6 +142,24 @@ class QueuePanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         model.pageLoaded.connect(self._on_page_loaded)
         model.modelAboutToBeReset.connect(self._remember_current)
+
+    def _fit_columns(self) -> None:
+        """The usual widths, widened where the UI's language needs more: a header, or the
+        longest name a column can show (``Waiting for customer``), is never cut off."""
+        header = self.table.horizontalHeader()
+        bold = self.table.font()
+        bold.setBold(True)  # new tickets are shown in bold, the widest form of a name
+        metrics = QFontMetrics(bold)
+        padding = 2 * self.table.style().pixelMetric(self.table.style().PixelMetric.PM_FocusFrameHMargin) + 20
+        names = {
+            "intent": [intent_name(i) for i in INTENTS],
+            "sentiment": [sentiment_name(s) for s in SENTIMENTS],
+            "status": [status_name(s.value) for s in TicketStatus],
+        }
+        for column, width in enumerate((92, 100, 44, 200, 72, 40, 30, 76, 64, 72, 80)):
+            key = self.model.columns[column].key
+            widest = max((metrics.horizontalAdvance(name) + padding for name in names.get(key, ())), default=0)
+            self.table.setColumnWidth(column, max(width, widest, header.sectionSizeFromContents(column).width()))
 
     # -- filters -------------------------------------------------------------------
     def current_filter(self) -> QueueFilter:
@@ -138,6 +174,12 @@ class QueuePanel(QWidget):
     def apply_filters(self) -> None:
         self._search_timer.stop()
         self.model.set_filter(self.current_filter())
+
+    def clear_search(self) -> None:
+        """Esc in the search box: the whole queue again, and the keys go back to the table."""
+        self.search.clear()
+        self.apply_filters()
+        self.table.setFocus()
 
     def _search_and_focus_table(self) -> None:
         self.apply_filters()
@@ -171,7 +213,8 @@ class QueuePanel(QWidget):
             self._wanted_id = self.current_ticket_id()
 
     def _on_page_loaded(self, total: int, page_index: int, page_count: int) -> None:
-        self.total_label.setText(self.tr("共 %1 个工单").replace("%1", f"{total:,}"))
+        self.total_label.setText(self.tr("共 %n 个工单", "", total))
+        self.empty_label.setVisible(total == 0)
         self.page_label.setText(
             self.tr("第 %1 / %2 页").replace("%1", str(page_index + 1)).replace("%2", str(page_count))
         )

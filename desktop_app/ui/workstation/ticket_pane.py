@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.changes import Change, ChangeKind
 from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, TicketStatus
 from desktop_app.services.access import PermissionDenied, User
 from desktop_app.services.drafts import DraftService
@@ -44,6 +45,7 @@ from desktop_app.services.tagging import FlagExplanation, TaggingService
 from desktop_app.services.tickets import OpenedTicket, StaleTicketError, TicketNotFound, TicketService
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import TicketDetail
+from desktop_app.domain.ticket_numbers import ticket_number
 from desktop_app.ui.drafting.draft_bar import DraftBar
 from desktop_app.ui.drafting.draft_controller import DraftController
 from desktop_app.ui.drafting.draft_presenter import DraftPresenter
@@ -329,13 +331,15 @@ class TicketPane(QWidget):
             log.error("opening a ticket failed", exc_info=error)
             self.show_banner(self.tr("无法打开工单，请稍后重试（详情已写入日志）。"))
 
-    def show_ticket(self, ticket: TicketDetail) -> None:
-        """Show ``ticket``, a fresh read or the answer to an edit (its version is remembered)."""
+    def show_ticket(self, ticket: TicketDetail, remember_version: bool = True) -> None:
+        """Show ``ticket``, a fresh read or the answer to an edit (its version is remembered,
+        unless it only came because someone else changed the ticket: see ``show_changes``)."""
         self.ticket = ticket
-        self._versions.record(ticket.id, ticket.version)
+        if remember_version:
+            self._versions.record(ticket.id, ticket.version)
         self._set_enabled(True)
         customer = ticket.customer or self.tr("匿名客户")
-        self.title.setText(f"{customer} · {ticket.channel} · {ticket.external_id}")
+        self.title.setText(f"{customer} · {ticket.channel} · {ticket_number(ticket.external_id)}")
         self.order_id.setText(ticket.order_id or "—")
         self.product.setText(ticket.product or "—")
         self.created.setText(local_time(ticket.created_at))
@@ -462,6 +466,35 @@ class TicketPane(QWidget):
         name = intent_name(label) if task == "intent" else sentiment_name(label)
         self.message.emit(self.tr("已更正为「%1」，感谢反馈").replace("%1", name))
         self.corrected.emit(updated.id, task, label)
+
+    def show_changes(self, changes: list[Change]) -> None:
+        """The change bus says tickets changed: re-read the open one if it is among them.
+
+        Drafts are each agent's own and do not change what the pane shows. New tags only
+        refresh the tags. Anything else re-reads the whole ticket, but the version the
+        agent's edits start from stays the one they last worked from: a reply typed against
+        the old conversation is still refused as stale (the conflict path), never sent over
+        a colleague's reply that arrived a second ago.
+        """
+        if self.ticket is None:
+            return
+        ticket_id = self.ticket.id
+        kinds = {c.change for c in changes if c.ticket_id == ticket_id and c.change != ChangeKind.DRAFT}
+        if not kinds:
+            return
+        if kinds == {ChangeKind.TAGS}:
+            self.refresh_tags([ticket_id])
+            return
+        token, agent = self._token, self.agent
+        self._reader.submit(
+            lambda: self._tickets.open(ticket_id, agent).ticket,
+            lambda fresh: self._changed_elsewhere(token, fresh),
+            lambda error: log.warning("re-reading changed ticket %s failed", ticket_id, exc_info=error),
+        )
+
+    def _changed_elsewhere(self, token: int, fresh: TicketDetail) -> None:
+        if token == self._token and fresh.id == self.ticket_id:
+            self.show_ticket(fresh, remember_version=False)
 
     def refresh_tags(self, ticket_ids: list[int]) -> None:
         """The tagger stored tags for ``ticket_ids``: re-read the open ticket's if it is one of them."""

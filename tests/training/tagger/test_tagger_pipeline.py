@@ -22,7 +22,9 @@ def test_toy_pipeline_produces_a_loadable_verified_model(toy_corpora, toy_corpus
     )
 
     manifest = json.loads((result.folder / "manifest.json").read_text("utf-8"))
-    assert set(manifest["files"]) == {"model.onnx", "tokenizer.json", "README.md"}
+    assert set(manifest["files"]) == {"model.onnx", "tokenizer.json", "README.md", "lexical.npz"}
+    assert 0.0 <= manifest["lexical"]["intent_weight"] <= 1.0  # chosen on the toy corpus' dev split
+    assert "model_encoder_only" in result.report and "blend" in result.report
     assert manifest["labels"]["sentiment"] == ["negative", "neutral", "positive"]
     assert len(manifest["labels"]["intent"]) == 11
     assert 0.0 <= manifest["flag"]["negative_threshold"] <= 1.0
