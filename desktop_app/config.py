@@ -18,10 +18,14 @@ DATA_DIR_ENV_VAR = "AFTERSALES_DATA_DIR"
 LANG_ENV_VAR = "AFTERSALES_LANG"
 TAGGER_MODEL_ENV_VAR = "AFTERSALES_TAGGER_MODEL"
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-RESOURCES_DIR = REPO_DIR / "resources"
-# Model folders (DESIGN.md "Model artifacts"): models/tagger, later models/generator.
-MODELS_DIR = RESOURCES_DIR.parent / "models"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# A wheel carries resources/ and models/ inside the package (pyproject.toml, force-include);
+# a source checkout or an editable install reads them from beside the package.
+BUNDLED_DIR = PACKAGE_DIR / "_data"
+DATA_ROOT = BUNDLED_DIR if (BUNDLED_DIR / "resources").is_dir() else PACKAGE_DIR.parent
+RESOURCES_DIR = DATA_ROOT / "resources"
+# Model folders (DESIGN.md "Model artifacts"): models/tagger, models/drafter, models/retriever.
+MODELS_DIR = DATA_ROOT / "models"
 
 
 def data_dir() -> Path:

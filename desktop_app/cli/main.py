@@ -22,7 +22,7 @@ from desktop_app.cli.commands import claims as claims_command
 from desktop_app.cli.commands import corpus as corpus_command
 from desktop_app.cli.commands import db_roles as db_roles_command
 from desktop_app.cli.commands import watch as watch_command
-from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, REPO_DIR, resolve_db_url
+from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, resolve_db_url
 from desktop_app.services.diagnostics import install_diagnostics
 from desktop_app.services.log_masking import install_log_masking
 from desktop_app.store.database import Database, DatabaseError

@@ -126,3 +126,19 @@ def test_password_verifier_is_the_one_postgresql_computes(db: Database, app_role
             text("SELECT rolpassword FROM pg_authid WHERE rolname = :role"), {"role": app_role}
         ).scalar()
     assert ours.startswith("SCRAM-SHA-256$4096:") and ours != stored  # a fresh salt
+
+
+def test_the_documented_sql_is_what_init_roles_runs() -> None:
+    """docs/postgresql.md shows the statements for the current schema; a new table must show up there."""
+    from pathlib import Path
+
+    from desktop_app.store.roles import app_role_statements
+    from desktop_app.store.schema import Base
+
+    doc = (Path(__file__).parents[2] / "docs" / "postgresql.md").read_text(encoding="utf-8")
+    block = doc.split("```sql\n", 1)[1].split("```", 1)[0]
+    documented = [line.rstrip(";") for line in block.splitlines() if line and not line.startswith(("--", "CREATE ROLE"))]
+    tables = [*Base.metadata.tables, "alembic_version"]
+    sequences = [f"{name}_id_seq" for name in Base.metadata.tables]
+    _, shown = app_role_statements("aftersales_app", "public", "aftersales", tables, sequences, False, None)
+    assert documented == shown[1:]
