@@ -167,6 +167,7 @@ def _measure(url: str, repeat: int, built: bool) -> list[Timing]:
             QueueFilter(statuses=("new", "open"), sentiment="negative")
         ),
         "text search 退款": lambda: queue.page(QueueFilter(search="退款")),
+        "text search 退款什么 (4 characters)": lambda: queue.page(QueueFilter(search="退款什么")),
         "text search order number (rare)": lambda: queue.page(QueueFilter(search="00012345")),
         "text search 退款, page 3": lambda: queue.page(QueueFilter(search="退款"), page_index=2),
         "page 2": lambda: queue.page(page_index=1, total=known_total),

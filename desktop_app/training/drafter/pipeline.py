@@ -151,10 +151,14 @@ def train_drafter_model(
             if len(ids) >= 4:
                 lm_sequences.append(Sequence_(ids, [0.0] + [1.0] * (len(ids) - 1)))
         log.info("drafter LM pretraining on %d texts", len(lm_sequences))
-        pretrain_stats = train_decoder(model, lm_sequences, pad, recipe.pretrain, progress("pretrain"))
+        checkpoint = work / "pretrain_checkpoint.pt"
+        pretrain_stats = train_decoder(
+            model, lm_sequences, pad, recipe.pretrain, progress("pretrain"), checkpoint=checkpoint
+        )
         pretrain_stats["texts"] = len(lm_sequences)
         save_hf_folder(model, tokenizer, pretrained, recipe.size)
         (work / "pretrain_stats.json").write_text(json.dumps(pretrain_stats), "utf-8")
+        checkpoint.unlink(missing_ok=True)  # the stage's result is saved: a rerun starts from it
     sequences = [
         encode_example(tokenizer, prompt, reply, EOS, recipe.train.max_length, recipe.train.context_weight)
         for prompt, reply in zip(prompts, replies, strict=True)
@@ -165,8 +169,12 @@ def train_drafter_model(
         encode_example(tokenizer, prompt, reply, EOS, recipe.train.max_length, 0.0)
         for prompt, reply in zip(dev_prompts, dev_replies, strict=True)
     ]
-    stats = train_decoder(model, sequences, pad, recipe.train, progress("fine-tune"), dev=dev_sequences)
+    checkpoint = work / "finetune_checkpoint.pt"
+    stats = train_decoder(
+        model, sequences, pad, recipe.train, progress("fine-tune"), dev=dev_sequences, checkpoint=checkpoint
+    )
     save_hf_folder(model, tokenizer, work / "hf", recipe.size)
+    checkpoint.unlink(missing_ok=True)
     summary = {
         "corpus_train_tickets": len(train),
         "prompt_variants": recipe.prompt_variants,

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import torch
 from tokenizers import Tokenizer
@@ -101,6 +103,22 @@ def weighted_loss(
     return (losses * chosen_weights).sum() / chosen_weights.sum().clamp_min(1e-6)
 
 
+CHECKPOINT_EVERY = 100
+
+
+def _resume(checkpoint: Path | None, settings: DrafterTrainSettings, sequences: int, model, optimizer) -> dict | None:  # type: ignore[no-untyped-def]
+    """The saved state when ``checkpoint`` is from this very run (settings and data size)."""
+    if checkpoint is None or not checkpoint.is_file():
+        return None
+    state = torch.load(checkpoint, weights_only=False)
+    if state.get("settings") != asdict(settings) or state.get("sequences") != sequences:
+        log.warning("ignoring %s: it was made with other settings or data", checkpoint)
+        return None
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    return state
+
+
 @torch.no_grad()
 def dev_loss(model: Qwen2ForCausalLM, sequences: Sequence[Sequence_], pad_id: int, batch_tokens: int) -> float:
     """Mean weighted loss over held-out sequences (the reply tokens), in eval mode."""
@@ -123,12 +141,17 @@ def train_decoder(
     settings: DrafterTrainSettings,
     on_progress: Callable[[int, int, float], None] | None = None,
     dev: Sequence[Sequence_] = (),
+    checkpoint: Path | None = None,
 ) -> dict[str, float]:
     """AdamW with warm-up and cosine decay; returns the final smoothed loss and the speed.
 
     With ``dev`` sequences and ``settings.evaluate_every``, the dev loss is measured on the way
     and the weights with the lowest one are what the model ends with: on a corpus of a few
     thousand replies a small decoder starts to memorise them before the schedule ends.
+
+    With ``checkpoint``, the state (weights, optimiser, schedule position, time spent, best
+    dev weights) is saved every ``CHECKPOINT_EVERY`` steps and a killed run resumes from it;
+    the batches after a resume are drawn afresh from the saved random state.
     """
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
@@ -145,6 +168,10 @@ def train_decoder(
     )
 
     started = time.perf_counter()
+    resumed = _resume(checkpoint, settings, len(sequences), model, optimizer)
+    if resumed is not None:
+        started -= resumed["elapsed"]  # the time budget counts the time already spent
+        rng.setstate(resumed["rng"])
 
     def schedule(step: int) -> float:
         if step < warmup:
@@ -156,12 +183,38 @@ def train_decoder(
             progress = max(progress, (time.perf_counter() - started) / settings.time_budget_s)
         return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    # A resumed run rebuilds the schedule at the step reached (its optimiser state has initial_lr).
+    last = resumed["step"] - 1 if resumed is not None else -1
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule, last_epoch=last)
     model.train()
+    run_started = time.perf_counter()  # this process's speed, whatever a resumed run spent before
     tokens, smoothed = 0, float("nan")
     step = 0
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
     history: list[tuple[int, float]] = []
+    if resumed is not None:
+        step, smoothed, total = resumed["step"], resumed["smoothed"], resumed["total"]
+        best, history = resumed["best"], resumed["history"]
+        log.info("resuming from %s at step %d of %d", checkpoint, step, total)
+
+    def save_checkpoint() -> None:
+        assert checkpoint is not None
+        state = {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "step": step,
+            "total": total,
+            "smoothed": smoothed,
+            "elapsed": time.perf_counter() - started,
+            "rng": rng.getstate(),
+            "best": best,
+            "history": history,
+            "settings": asdict(settings),
+            "sequences": len(sequences),
+        }
+        partial = checkpoint.with_suffix(".partial")
+        torch.save(state, partial)
+        os.replace(partial, checkpoint)  # a kill during the save leaves the previous one whole
 
     def check_dev() -> None:
         nonlocal best
@@ -190,13 +243,16 @@ def train_decoder(
                 on_progress(step, total, smoothed)
             if dev and settings.evaluate_every and step % settings.evaluate_every == 0:
                 check_dev()
+            if checkpoint is not None and step % CHECKPOINT_EVERY == 0:
+                save_checkpoint()
             elapsed = time.perf_counter() - started
             if settings.time_budget_s and elapsed > settings.time_budget_s:
                 log.warning("time budget of %.0f s reached at step %d of %d", settings.time_budget_s, step, total)
                 total = step
                 break
     elapsed = time.perf_counter() - started
-    result: dict = {"steps": step, "loss": smoothed, "seconds": elapsed, "tokens_per_s": tokens / max(elapsed, 1e-9)}
+    speed = tokens / max(time.perf_counter() - run_started, 1e-9)
+    result: dict = {"steps": step, "loss": smoothed, "seconds": elapsed, "tokens_per_s": speed}
     if dev and settings.evaluate_every:
         if not history or history[-1][0] != step:
             check_dev()
