@@ -17,6 +17,8 @@ from typing import TextIO
 import platformdirs
 
 from desktop_app import __version__
+from desktop_app.cli.common import CliError
+from desktop_app.cli.common import open_database as _open_database
 from desktop_app.cli.commands import accounts
 from desktop_app.cli.commands import claims as claims_command
 from desktop_app.cli.commands import corpus as corpus_command
@@ -25,7 +27,7 @@ from desktop_app.cli.commands import watch as watch_command
 from desktop_app.config import DB_ENV_VAR, LANG_ENV_VAR, resolve_db_url
 from desktop_app.services.diagnostics import install_diagnostics
 from desktop_app.services.log_masking import install_log_masking
-from desktop_app.store.database import Database, DatabaseError
+from desktop_app.store.database import DatabaseError
 
 EXIT_BAD_INPUT = 2
 # Checkpoints live outside the repository (a clean clone must not carry them), in the user's
@@ -35,10 +37,6 @@ DEFAULT_WORK_DIR = TRAINING_WORK_ROOT / "tagger-work"
 DRAFTER_WORK_DIR = TRAINING_WORK_ROOT / "drafter-work"
 TAGGER_HELP = "default: $AFTERSALES_TAGGER_MODEL, else models/tagger"
 DRAFTER_HELP = "default: $AFTERSALES_DRAFTER_MODEL, else models/drafter"
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed as one line, exit status 2."""
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -230,14 +228,6 @@ def build_parser() -> argparse.ArgumentParser:
     claims_command.add_parser(sub, _common)
     watch_command.add_parser(sub, _common)
     return parser
-
-
-def _open_database(url: str) -> Database:
-
-    try:
-        return Database.open(url)
-    except DatabaseError as exc:
-        raise CliError(str(exc)) from exc
 
 
 def _run_import(args: argparse.Namespace) -> int:

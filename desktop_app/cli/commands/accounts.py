@@ -123,7 +123,7 @@ def _ask_terminal(prompt: str) -> str:
 
 
 def _cli_error(message: str) -> Exception:
-    from desktop_app.cli.main import CliError
+    from desktop_app.cli.common import CliError
 
     return CliError(message)
 
@@ -131,7 +131,7 @@ def _cli_error(message: str) -> Exception:
 @contextmanager
 def _session(args: argparse.Namespace) -> Iterator[tuple[object, _Passwords]]:
     """The database, with service errors turned into one-line CLI errors."""
-    from desktop_app.cli.main import _open_database
+    from desktop_app.cli.common import open_database as _open_database
     from desktop_app.services.access import PermissionDenied
     from desktop_app.services.accounts import AccountError
 
