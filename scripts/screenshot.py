@@ -54,6 +54,7 @@ def main() -> int:
     parser.add_argument("--role", choices=("agent", "supervisor"), default="agent")
     parser.add_argument("--ticket", default="DEMO-0010")
     parser.add_argument("--size", default="", help="WxH: the window's size (offscreen: grab the window itself)")
+    parser.add_argument("--wait", type=int, default=30, help="seconds to wait for the draft before grabbing")
     parser.add_argument("--tab", type=int, default=0, help="the main tab shown (1: the supervisor desk)")
     args = parser.parse_args()
 
@@ -99,7 +100,7 @@ def main() -> int:
             if args.no_draft:
                 QTimer.singleShot(800, type_reply)
             else:
-                QTimer.singleShot(30000, grab)  # the draft never came: show what there is
+                QTimer.singleShot(args.wait * 1000, grab)  # the draft never came: show what there is
 
         def type_reply() -> None:
             editor = window.ticket_pane.editor.text_edit

@@ -106,7 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     mask = sub.add_parser("mask", help="mask personal data (phones, IDs, cards, addresses …) in JSONL lines {id, text}")
-    mask.add_argument("--jsonl", required=True, metavar="IN", help='input JSONL file, or "-" for stdin')
+    mask_source = mask.add_mutually_exclusive_group(required=True)
+    mask_source.add_argument("--jsonl", metavar="IN", help='input JSONL file, or "-" for stdin')
+    mask_source.add_argument(
+        "--evaluate",
+        type=Path,
+        metavar="FILE",
+        help='print recall, false positives and speed on a labelled JSONL set {"id", "text", "mask", "keep"}',
+    )
 
     draft = sub.add_parser("draft", help="draft replies with the reply generator (JSONL lines or one --text)")
     source = draft.add_mutually_exclusive_group(required=True)
@@ -449,8 +456,10 @@ def _run_drafter_tools(args: argparse.Namespace) -> int:
 
 
 def _run_mask(args: argparse.Namespace) -> int:
-    from desktop_app.cli.commands.mask import mask_jsonl
+    from desktop_app.cli.commands.mask import evaluate_file, mask_jsonl
 
+    if args.evaluate is not None:
+        return evaluate_file(args.evaluate, sys.stdout)
     with _jsonl_input(args.jsonl) as source:
         written = mask_jsonl(source, sys.stdout)
     print(f"masked {written} lines", file=sys.stderr)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from desktop_app.nlp.address_spans import find_addresses
+
 MASK = "*"
 
 PHONE, LANDLINE, ID_CARD, BANK_CARD, EMAIL, ADDRESS, NAME, ORDER_ID = (
@@ -53,30 +55,15 @@ _CARD_RE = re.compile(
 _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9._%+*-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
+# A recipient name after its label, optionally after the department it works in
+# (「收件人：财务部 王小明」, 「联系人：技术部-陈思远」). A name directly before an already masked
+# one (「财务部 王**」) is a department, so masking twice changes nothing.
+_DEPARTMENT = r"[\u4e00-\u9fff]{1,8}?(?:部|中心|科|处|室|组|办|队|公司|店|仓)"
 _NAME_RE = re.compile(
-    r"(?:收件人|收货人|姓名|联系人)\s*[:：]?\s*"
-    r"(?P<name>[\u4e00-\u9fff]{2,4}?)(?=[^\u4e00-\u9fff]|$|电话|手机|联系|地址|先生|女士|收)"
-)
-_PROVINCES = (
-    "黑龙江|内蒙古|北京|天津|上海|重庆|河北|山西|辽宁|吉林|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
-    "广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|广西|西藏|宁夏|新疆|香港|澳门"
-)
-_CJK = r"[\u4e00-\u9fff]"
-_DETAIL = (
-    rf"(?P<rest>{_CJK}[\u4e00-\u9fff0-9]{{0,11}}?(?:大道|路|街|道|巷|弄|胡同)"
-    r"(?:[0-9]+(?:号|弄))?"
-    rf"(?:{_CJK}{{2,8}}?(?:小区|花园|公寓|大厦|广场|苑|园|村|城))?"
-    r"(?:[0-9A-Za-z]+(?:号楼|号|室|栋|幢|单元|楼|层|座|期))*)"
-)
-_ADDRESS_RE = re.compile(
-    rf"(?P<keep>(?:{_PROVINCES})(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)?"
-    rf"(?:{_CJK}{{1,6}}?(?:市|自治州|地区|盟))?(?:{_CJK}{{1,6}}?(?:区|县|旗|市))?)"
-    rf"{_DETAIL}"
-)
-# Without a province the address must follow a label, and starts at a city.
-_LABELLED_ADDRESS_RE = re.compile(
-    r"(?:地址|寄到|送到|发到|改到|住在)\s*[:：]?\s*(?:是|为)?\s*"
-    rf"(?P<keep>{_CJK}{{2,3}}市(?:{_CJK}{{1,6}}?(?:区|县|旗|市))?){_DETAIL}"
+    r"(?:收件人|收货人|姓名|联系人)\s*[:：]?\s*(?:改成|改为|换成|是|为)?\s*"
+    rf"(?:[（(]?{_DEPARTMENT}(?:经理|主管|总监|助理|专员|同事|老师)?[）)]?\s*[-—·/]?\s*)?"
+    r"(?P<name>[\u4e00-\u9fff]{2,4}?)(?=[^\u4e00-\u9fff*]|$|电话|手机|联系|地址|先生|女士|收)"
+    r"(?![\s\-—·/]*[\u4e00-\u9fff]{1,2}\*)"
 )
 
 _PRIORITY = {
@@ -215,11 +202,10 @@ def _names(text: str) -> list[_Candidate]:
 
 
 def _addresses(text: str) -> list[_Candidate]:
-    found = []
-    for regex in (_ADDRESS_RE, _LABELLED_ADDRESS_RE):
-        for m in regex.finditer(text):
-            found.append(_Candidate(ADDRESS, m.start("keep"), m.end("rest"), _PRIORITY[ADDRESS], m["keep"] + MASK * 3))
-    return found
+    return [
+        _Candidate(ADDRESS, span.start, span.end, _PRIORITY[ADDRESS], span.keep + MASK * 3)
+        for span in find_addresses(text)
+    ]
 
 
 def _orders(text: str, patterns: Mapping[str, str | re.Pattern[str]]) -> list[_Candidate]:

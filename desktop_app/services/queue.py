@@ -43,6 +43,8 @@ class QueueService:
                     total = repository.count(queue_filter)
                 after = self._start_of(repository, key, page_index, total)
             page, end = repository.page_after(queue_filter, sort, page_index * page_size, page_size, total, after)
+        if after is not None:  # where this page starts: reading it again (a refresh) is a seek too
+            self._boundaries.remember(key, page_index - 1, page.total, after)
         self._boundaries.remember(key, page_index, page.total, end)
         return masked_page(page)
 

@@ -110,7 +110,8 @@ def init_app_role(connection: Connection, role: str, password: str | None) -> Ro
     which must belong to the role owning the schema's tables (and may create roles)."""
     if connection.dialect.name != "postgresql":
         raise RoleSetupError("roles are a PostgreSQL matter: a SQLite file has no users")
-    owner, schema, database = connection.execute(text("SELECT current_user, current_schema(), current_database()")).one()
+    facts = text("SELECT current_user, current_schema(), current_database()")
+    owner, schema, database = connection.execute(facts).one()
     if role == owner:
         raise RoleSetupError(f"the app role must not be the owner role {owner!r}: it would own audit_log")
     tables = list(

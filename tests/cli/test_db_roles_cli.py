@@ -27,7 +27,9 @@ def role(db: Database, db_backend: str) -> Iterator[str]:
                 connection.exec_driver_sql(f'DROP ROLE "{name}"')
 
 
-def _run(args: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def _run(  # type: ignore[no-untyped-def]
+    args: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     status = main(args)
     out, err = capsys.readouterr()

@@ -60,3 +60,20 @@ def test_bad_line_exits_2_with_its_number(tmp_path: Path, line: str, fragment: s
 def test_missing_file_exits_2(tmp_path: Path, capsys) -> None:
     assert main(["mask", "--jsonl", str(tmp_path / "nope.jsonl")]) == EXIT_BAD_INPUT
     assert "cannot read" in capsys.readouterr().err
+
+
+LABELLED = Path(__file__).resolve().parents[1] / "nlp" / "data" / "address_masking.jsonl"
+
+
+def test_mask_cli_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mask", "--evaluate", str(LABELLED)]) == 0
+    out = capsys.readouterr().out
+    assert "recall 1.000" in out and "false positives 0.000 (0/45" in out and "µs per text" in out
+
+
+def test_mask_cli_evaluate_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n', encoding="utf-8")
+    assert main(["mask", "--evaluate", str(bad)]) == EXIT_BAD_INPUT
+    assert main(["mask", "--evaluate", str(tmp_path / "missing.jsonl")]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.count("aftersales: error:") == 2

@@ -200,7 +200,11 @@ def test_migration_0006_chains_the_rows_written_before_it(tmp_path: Path) -> Non
             with db.engine.begin() as connection:
                 connection.exec_driver_sql("UPDATE audit_log SET actor = 'x'")
         with db.engine.connect() as connection:
-            names = set(connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+            names = set(
+                connection.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+                ).scalars()
+            )
         assert names == {"audit_log_no_update", "audit_log_no_delete", "audit_log_no_replace"}
     finally:
         db.close()

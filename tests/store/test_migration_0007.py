@@ -34,7 +34,7 @@ def test_downgrade_removes_them_and_upgrade_restores_them(db: Database) -> None:
     assert not _triggers(db) & NOTIFY_TRIGGERS
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:
-            left = connection.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'aftersales_notify_changes'"))
+            left = connection.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'aftersales_notify_change'"))
             assert left.scalar_one() == 0
     command.upgrade(config, "0007")
     assert (_triggers(db) & NOTIFY_TRIGGERS) == (NOTIFY_TRIGGERS if db.engine.dialect.name == "postgresql" else set())

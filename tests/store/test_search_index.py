@@ -36,7 +36,9 @@ def _compiled(connection, term: str) -> str:  # type: ignore[no-untyped-def]
     return str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
 
 
-def test_the_index_follows_inserts_edits_and_deletes(db: Database, make_ticket, add_tickets) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_follows_inserts_edits_and_deletes(  # type: ignore[no-untyped-def]
+    db: Database, make_ticket, add_tickets
+) -> None:
     ids = add_tickets([make_ticket(1, text="快递一直没有到"), make_ticket(2, text="想申请退款")])
     assert (_found(db, "快递一直"), _found(db, "申请退款")) == (1, 1)
     with db.session() as session:  # a customer's new message joins the searched text
@@ -45,7 +47,8 @@ def test_the_index_follows_inserts_edits_and_deletes(db: Database, make_ticket, 
         )
     assert _found(db, "发票抬头") == 1 and _found(db, "申请退款") == 1
     with db.session() as session:
-        session.execute(update(Ticket).where(Ticket.id == ids["T-00001"]).values(text="换个尺码", customer="新买家"))
+        edit = update(Ticket).where(Ticket.id == ids["T-00001"]).values(text="换个尺码", customer="新买家")
+        session.execute(edit)
     assert (_found(db, "快递一直"), _found(db, "换个尺码"), _found(db, "新买家")) == (0, 1, 1)
     with db.session() as session:
         session.execute(delete(Ticket).where(Ticket.id == ids["T-00001"]))
@@ -57,7 +60,9 @@ def test_short_terms_still_match(db: Database, make_ticket, add_tickets) -> None
     assert (_found(db, "退款"), _found(db, "退"), _found(db, "款了")) == (2, 3, 1)
 
 
-def test_terms_of_three_characters_use_the_trigram_index(db: Database, make_ticket, add_tickets) -> None:  # type: ignore[no-untyped-def]
+def test_terms_of_three_characters_use_the_trigram_index(  # type: ignore[no-untyped-def]
+    db: Database, make_ticket, add_tickets
+) -> None:
     add_tickets([make_ticket(n, text=f"退款什么时候到账 {n}") for n in range(1, 30)])
     long_plan, short_plan = _plan(db, "退款什么"), _plan(db, "退款")
     if db.engine.dialect.name == "sqlite":
@@ -68,7 +73,9 @@ def test_terms_of_three_characters_use_the_trigram_index(db: Database, make_tick
         assert "ix_tickets_trgm_text" not in short_plan  # no trigram to look up: a scan
 
 
-def test_claims_and_status_changes_leave_the_index_alone(db: Database, make_ticket, add_tickets) -> None:  # type: ignore[no-untyped-def]
+def test_claims_and_status_changes_leave_the_index_alone(  # type: ignore[no-untyped-def]
+    db: Database, make_ticket, add_tickets
+) -> None:
     """Only edits of the searched columns rewrite index entries (SQLite's trigger says
     ``UPDATE OF text, customer, order_id, external_id``)."""
     if db.engine.dialect.name != "sqlite":

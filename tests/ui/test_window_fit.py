@@ -28,6 +28,10 @@ def test_main_window_fits_the_available_screen(main_window):
     free = main_window.screen().availableGeometry()
     assert main_window.width() <= free.width() and main_window.height() <= free.height()
     assert main_window.minimumSizeHint().width() <= free.width()
+    # A long reason in a banner (a model folder's path) wraps instead of widening the window.
+    main_window.drafter_banner.setText("AI草稿已关闭：model folder " + "/very-long-folder-name" * 20 + " does not exist")
+    main_window.drafter_banner.show()
+    assert main_window.minimumSizeHint().width() <= free.width()
 
 
 def test_main_window_remembers_its_geometry(qtbot, demo_db, demo_agent, scratch_settings):

@@ -15,7 +15,7 @@ import sys
 
 
 def _cli_error(message: str) -> Exception:
-    from desktop_app.cli.main import CliError  # main imports this module
+    from desktop_app.cli.common import CliError
 
     return CliError(message)
 

@@ -2,6 +2,7 @@
 
 Each line is checked before it is masked; a bad line stops the run with its line number
 (lines before it are already written). Blank lines are skipped; line numbers count from 1.
+``--evaluate FILE`` scores the masker on a labelled set instead (see ``nlp.privacy_eval``).
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from desktop_app.cli.commands.classify import BadLine, parse_line
-from desktop_app.nlp.privacy import mask_text
+from pathlib import Path
 
-__all__ = ["BadLine", "mask_jsonl"]
+from desktop_app.cli.commands.classify import BadLine, parse_line
+from desktop_app.cli.common import CliError
+from desktop_app.nlp.privacy import mask_text
+from desktop_app.nlp.privacy_eval import load_labelled, score
+
+__all__ = ["BadLine", "evaluate_file", "mask_jsonl"]
 
 
 def mask_jsonl(source: Iterable[str], out: TextIO) -> int:
@@ -29,3 +34,18 @@ def mask_jsonl(source: Iterable[str], out: TextIO) -> int:
         written += 1
     out.flush()
     return written
+
+
+def evaluate_file(path: Path, out: TextIO) -> int:
+    """Print recall, survival, false positives and time per text on the labelled set, then each miss."""
+    try:
+        rows = load_labelled(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {path}: {exc}") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CliError(f"{path} is not a labelled set of {{id, text, mask, keep}} lines: {exc}") from exc
+    result = score(rows)
+    print(result.summary(), file=out)
+    for miss in result.misses:
+        print(f"  {miss}", file=out)
+    return 0

@@ -32,7 +32,7 @@ def _line(change: Change, as_json: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop_app.cli.main import CliError
+    from desktop_app.cli.common import CliError
     from desktop_app.config import resolve_db_url
     from desktop_app.services.changes import iter_changes, open_change_source
     from desktop_app.store.database import Database, DatabaseError
@@ -71,7 +71,7 @@ def add_bench_parser(bench_sub: argparse._SubParsersAction, common: Common) -> N
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from desktop_app.cli.main import CliError
+    from desktop_app.cli.common import CliError
     from desktop_app.services.change_bench import run_change_bench
     from desktop_app.store.database import DatabaseError
 

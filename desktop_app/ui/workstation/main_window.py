@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.tagger_banner.hide()
         self.drafter_banner = QLabel()
         self.drafter_banner.setObjectName("drafterBanner")
+        self.drafter_banner.setWordWrap(True)  # a long reason (a folder path) must not widen the window
         self.drafter_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.drafter_banner.setStyleSheet("background:#f2f4f7;color:#475467;padding:3px 6px;border-radius:4px;")
         self.drafter_banner.hide()

@@ -4,12 +4,17 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-04 10:00:00
 
-Statement-level triggers on tickets, messages, ticket_tags and drafts send, on commit,
-``pg_notify('aftersales_changes', '{"tickets": [ids], "change": kind, "at": time}')``:
-one notification per kind and statement, with up to 400 ticket ids each (a payload must
-stay under 8000 bytes), so that a bulk import is a few notifications, not one per row.
+Row triggers on tickets, messages, ticket_tags and drafts send, on commit,
+``pg_notify('aftersales_changes', '{"tickets": [id], "change": kind, "at": time}')``.
 An update of ``claimed_by``/``claim_until`` is a ``claim``; of the tag columns, ``tags``;
-of anything else, ``ticket``. ``at`` is the writing transaction's start (UTC).
+of anything else, ``ticket`` (one update may be several kinds). ``at`` is the writing
+transaction's start (UTC), so the same change twice in one transaction (a tagging's two
+``ticket_tags`` rows) is one notification: PostgreSQL folds identical payloads.
+
+Row triggers, not statement triggers with transition tables: the drivers send a
+many-row insert as one statement per row (psycopg's executemany), and a statement
+trigger's transition tables and queries then cost about as much as the insert itself;
+a row trigger is a few comparisons and one ``pg_notify``.
 SQLite has no NOTIFY: clients poll ``PRAGMA data_version`` (``store.change_feed``), so
 on SQLite this revision does nothing.
 """
@@ -22,22 +27,14 @@ down_revision = '0006'
 branch_labels = None
 depends_on = None
 
-CHANNEL = 'aftersales_changes'
-CHUNK = 400
-
 # Kept verbatim here (not shared with store.change_feed) so that this revision never changes.
-NOTIFY_FUNCTION = f"""
-CREATE FUNCTION aftersales_notify_changes(kind text, ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    total int := coalesce(array_length(ids, 1), 0);
-    first int := 1;
-    stamp text := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US');
+NOTIFY_FUNCTION = """
+CREATE FUNCTION aftersales_notify_change(ticket bigint, kind text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    WHILE first <= total LOOP
-        PERFORM pg_notify('{CHANNEL}', json_build_object(
-            'tickets', ids[first:first + {CHUNK} - 1], 'change', kind, 'at', stamp)::text);
-        first := first + {CHUNK};
-    END LOOP;
+    IF ticket IS NOT NULL THEN
+        PERFORM pg_notify('aftersales_changes', '{"tickets": [' || ticket || '], "change": "' || kind
+            || '", "at": "' || to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '"}');
+    END IF;
 END $$
 """
 
@@ -55,93 +52,87 @@ def _row(alias: str, columns: tuple[str, ...]) -> str:
 
 
 def _changed(columns: tuple[str, ...]) -> str:
-    return f'{_row("n", columns)} IS DISTINCT FROM {_row("o", columns)}'
-
-
-def _same(columns: tuple[str, ...]) -> str:
-    return f'{_row("n", columns)} IS NOT DISTINCT FROM {_row("o", columns)}'
-
-
-def _ids(condition: str) -> str:
-    return f'ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {condition} ORDER BY n.id)'
+    return f'{_row("NEW", columns)} IS DISTINCT FROM {_row("OLD", columns)}'
 
 
 # The assignee moves with a claim (claim_next, release): then it is part of the claim. A
 # version bump with nothing else (an edit that only touched updated_at) is a ``ticket``.
-TICKET_CHANGED = (
-    f'{_changed(TICKET_COLUMNS)}'
-    f' OR (n.assignee IS DISTINCT FROM o.assignee AND {_same(CLAIM_COLUMNS)})'
-    f' OR (n.version <> o.version AND {_same(CLAIM_COLUMNS)} AND {_same(TAG_COLUMNS)})'
-)
-TICKETS_UPDATED_FUNCTION = f"""
-CREATE FUNCTION aftersales_tickets_update() RETURNS trigger LANGUAGE plpgsql AS $$
+TICKET_ROW_FUNCTION = f"""
+CREATE FUNCTION aftersales_ticket_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    claim boolean;
+    tags boolean;
 BEGIN
-    PERFORM aftersales_notify_changes('claim', {_ids(_changed(CLAIM_COLUMNS))});
-    PERFORM aftersales_notify_changes('tags', {_ids(_changed(TAG_COLUMNS))});
-    PERFORM aftersales_notify_changes('ticket', {_ids(TICKET_CHANGED)});
+    IF TG_OP = 'INSERT' THEN
+        PERFORM aftersales_notify_change(NEW.id, 'ticket');
+        RETURN NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM aftersales_notify_change(OLD.id, 'ticket');
+        RETURN NULL;
+    END IF;
+    claim := {_changed(CLAIM_COLUMNS)};
+    tags := {_changed(TAG_COLUMNS)};
+    IF claim THEN
+        PERFORM aftersales_notify_change(NEW.id, 'claim');
+    END IF;
+    IF tags THEN
+        PERFORM aftersales_notify_change(NEW.id, 'tags');
+    END IF;
+    IF {_changed(TICKET_COLUMNS)}
+        OR (NEW.assignee IS DISTINCT FROM OLD.assignee AND NOT claim)
+        OR (NEW.version <> OLD.version AND NOT claim AND NOT tags) THEN
+        PERFORM aftersales_notify_change(NEW.id, 'ticket');
+    END IF;
     RETURN NULL;
 END $$
 """
 
-# (table, kind, the column naming the ticket)
-TABLES = (
-    ('tickets', 'ticket', 'id'),
-    ('messages', 'message', 'ticket_id'),
-    ('ticket_tags', 'tags', 'ticket_id'),
-    ('drafts', 'draft', 'ticket_id'),
-)
-
-
-def _rows_function(table: str, event: str, kind: str, column: str) -> tuple[str, str]:
-    name = f'aftersales_{table}_{event.lower()}'
-    rows = 'old_rows' if event == 'DELETE' else 'new_rows'
-    sql = f"""
-CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+# A message, tag or draft row: its ticket changed in that way (TG_ARGV[0]).
+CHILD_ROW_FUNCTION = """
+CREATE FUNCTION aftersales_child_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM aftersales_notify_changes('{kind}', ARRAY(SELECT DISTINCT {column} FROM {rows} ORDER BY {column}));
+    IF TG_OP = 'DELETE' THEN
+        PERFORM aftersales_notify_change(OLD.ticket_id, TG_ARGV[0]);
+    ELSE
+        PERFORM aftersales_notify_change(NEW.ticket_id, TG_ARGV[0]);
+        IF TG_OP = 'UPDATE' AND NEW.ticket_id IS DISTINCT FROM OLD.ticket_id THEN
+            PERFORM aftersales_notify_change(OLD.ticket_id, TG_ARGV[0]);
+        END IF;
+    END IF;
     RETURN NULL;
 END $$
 """
-    return name, sql
 
-
-def _trigger(table: str, event: str, function: str) -> str:
-    tables = 'OLD TABLE AS old_rows' if event == 'DELETE' else 'NEW TABLE AS new_rows'
-    if event == 'UPDATE':
-        tables = 'OLD TABLE AS old_rows NEW TABLE AS new_rows'
-    return (
-        f'CREATE TRIGGER {table}_notify_{event.lower()} AFTER {event} ON {table} '
-        f'REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()'
-    )
-
-
-def _plan() -> list[tuple[str, str, str, str | None]]:
-    """(table, event, function name, CREATE FUNCTION or None when shared) of every trigger."""
-    plan: list[tuple[str, str, str, str | None]] = []
-    for table, kind, column in TABLES:
-        for event in ('INSERT', 'UPDATE', 'DELETE'):
-            if table == 'tickets' and event == 'UPDATE':
-                plan.append((table, event, 'aftersales_tickets_update', TICKETS_UPDATED_FUNCTION))
-                continue
-            name, sql = _rows_function(table, event, kind, column)
-            plan.append((table, event, name, sql))
-    return plan
+# (table, kind) of the tables whose rows belong to a ticket through ``ticket_id``
+CHILD_TABLES = (('messages', 'message'), ('ticket_tags', 'tags'), ('drafts', 'draft'))
+EVENTS = ('insert', 'update', 'delete')
+FUNCTIONS = ('aftersales_ticket_row_changed', 'aftersales_child_row_changed')
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != 'postgresql':
         return
     op.execute(NOTIFY_FUNCTION)
-    for table, event, function, create in _plan():
-        if create is not None:
-            op.execute(create)
-        op.execute(_trigger(table, event, function))
+    op.execute(TICKET_ROW_FUNCTION)
+    op.execute(CHILD_ROW_FUNCTION)
+    for event in EVENTS:
+        op.execute(
+            f'CREATE TRIGGER tickets_notify_{event} AFTER {event.upper()} ON tickets '
+            'FOR EACH ROW EXECUTE FUNCTION aftersales_ticket_row_changed()'
+        )
+        for table, kind in CHILD_TABLES:
+            op.execute(
+                f'CREATE TRIGGER {table}_notify_{event} AFTER {event.upper()} ON {table} '
+                f"FOR EACH ROW EXECUTE FUNCTION aftersales_child_row_changed('{kind}')"
+            )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != 'postgresql':
         return
-    for table, event, function, _create in _plan():
-        op.execute(f'DROP TRIGGER IF EXISTS {table}_notify_{event.lower()} ON {table}')
+    for event in EVENTS:
+        for table in ('tickets', *(t for t, _kind in CHILD_TABLES)):
+            op.execute(f'DROP TRIGGER IF EXISTS {table}_notify_{event} ON {table}')
+    for function in FUNCTIONS:
         op.execute(f'DROP FUNCTION IF EXISTS {function}()')
-    op.execute('DROP FUNCTION IF EXISTS aftersales_notify_changes(text, bigint[])')
+    op.execute('DROP FUNCTION IF EXISTS aftersales_notify_change(bigint, text)')

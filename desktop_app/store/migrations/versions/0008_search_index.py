@@ -12,7 +12,8 @@ create it) and one GIN trigram index per searched column; and
 lists with the owner's rights, so that the app's role (which owns no table and may do
 neither) can bring the planner's statistics and the indexes up to date after a bulk import.
 See ``store.search_index``. Both: the sort indexes end with the id (keyset paging,
-``store.tickets._seek``) and ``ix_tickets_filters`` covers the counts of the usual filters (status, sentiment, intent, flagged, assignee).
+``store.tickets._seek``) and ``ix_tickets_filters`` covers the counts of the usual filters
+(status, sentiment, intent, flagged, assignee).
 """
 
 from alembic import op
