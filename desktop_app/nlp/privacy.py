@@ -58,11 +58,13 @@ _EMAIL_RE = re.compile(
 # A recipient name after its label, optionally after the department it works in
 # (「收件人：财务部 王小明」, 「联系人：技术部-陈思远」). A name directly before an already masked
 # one (「财务部 王**」) is a department, so masking twice changes nothing.
-_DEPARTMENT = r"[\u4e00-\u9fff]{1,8}?(?:部|中心|科|处|室|组|办|队|公司|店|仓)"
+# A department never runs across a contact label: in 「收件人林涛电话公司电话028-…」 the name is 林涛.
+_LABEL = r"电话|手机|地址|联系|号码"
+_DEPARTMENT = rf"(?:(?!{_LABEL})[\u4e00-\u9fff]){{1,8}}?(?:部|中心|科|处|室|组|办|队|公司|店|仓)"
 _NAME_RE = re.compile(
     r"(?:收件人|收货人|姓名|联系人)\s*[:：]?\s*(?:改成|改为|换成|是|为)?\s*"
     rf"(?:[（(]?{_DEPARTMENT}(?:经理|主管|总监|助理|专员|同事|老师)?[）)]?\s*[-—·/]?\s*)?"
-    r"(?P<name>[\u4e00-\u9fff]{2,4}?)(?=[^\u4e00-\u9fff*]|$|电话|手机|联系|地址|先生|女士|收)"
+    rf"(?!{_LABEL})(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?=[^\u4e00-\u9fff*]|$|电话|手机|联系|地址|先生|女士|收)"
     r"(?![\s\-—·/]*[\u4e00-\u9fff]{1,2}\*)"
 )
 

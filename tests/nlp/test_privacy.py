@@ -417,3 +417,11 @@ if __name__ == "__main__":
     EVAL_PATH.write_text(_eval_lines(), encoding="utf-8")
     print(f"wrote {EVAL_PATH}")
     print(json.dumps(evaluate(build_eval_set())))
+
+
+def test_a_department_never_swallows_the_name_before_a_contact_label() -> None:
+    """Found by hypothesis (seed 4911845): 「公司」 after 电话 made 「林涛电话公司」 a department."""
+    text = "收件人林涛电话公司电话028-82289314"
+    once = mask_text(text).masked
+    assert "林涛" not in once and once.startswith("收件人林*电话")
+    assert mask_text(once).masked == once
