@@ -114,11 +114,19 @@ def choose_blend(
     return blend, {"dev_macro_f1_by_encoder_share": table, **asdict(blend)}
 
 
-def attach_lexical_head(folder: Path, head: LexicalHead, blend: Blend, choice: dict) -> None:
-    """Write ``lexical.npz`` and name it (hash and weights) in the folder's manifest."""
+def attach_lexical_head(
+    folder: Path, head: LexicalHead, blend: Blend, choice: dict, calibration: dict[str, float] | None = None
+) -> None:
+    """Write ``lexical.npz`` and name it (hash and weights) in the folder's manifest.
+
+    ``calibration`` (the encoder's temperatures) goes in too, so the folder loads as it will
+    ship before its model card is written.
+    """
     save_lexical_head(head, folder / LEXICAL_FILE)
     manifest_path = folder / "manifest.json"
     manifest = json.loads(manifest_path.read_text("utf-8"))
+    if calibration:
+        manifest["calibration"] = calibration
     manifest["lexical"] = {
         "file": LEXICAL_FILE,
         **asdict(blend),

@@ -273,8 +273,7 @@ def train_tagger(
     log.info("blend with the lexical head: %s", blend)
     report["model_encoder_only"] = evaluate(onnx, sets, flag_choice(onnx).threshold)
     report["blend"] = blend_choice
-    finalise_model_folder(folder, {**report, "model": report["model_encoder_only"]}, 0.5, calibration=temperatures)
-    attach_lexical_head(folder, lexical_head, blend, blend_choice)
+    attach_lexical_head(folder, lexical_head, blend, blend_choice, calibration=temperatures)
     shipped = onnx_predictor(folder)  # the app's own path: encoder, temperatures, blend
     report["calibration"] = {
         **temperatures,
