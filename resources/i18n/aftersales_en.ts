@@ -12,112 +12,112 @@
 <context>
     <name>ChartsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="177"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="197"/>
         <source>最近 7 天</source>
         <translation>Last 7 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="178"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="198"/>
         <source>最近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="179"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="199"/>
         <source>全部</source>
         <translation>All time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="181"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="201"/>
         <source>按小时（48 小时）</source>
         <translation>By hour (48 hours)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="182"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="202"/>
         <source>按天（30 天）</source>
         <translation>By day (30 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="186"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="206"/>
         <source>统计范围：</source>
         <translation>Period:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="189"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="209"/>
         <source>负面占比：</source>
         <translation>Negative share:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="194"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="214"/>
         <source>各意图工单量</source>
         <translation>Tickets by intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="195"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="215"/>
         <source>负面情绪占比（浅色柱：工单量）</source>
         <translation>Negative sentiment share (light bars: ticket volume)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="196"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="216"/>
         <source>待处理标记工单的等待时长</source>
         <translation>Flagged tickets still waiting, by age</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="197"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
         <source>各坐席处理工单数（标注：中位处理时长）</source>
         <translation>Tickets handled per agent (label: median handling time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
         <source>&lt;1小时</source>
         <translation>&lt;1 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
         <source>1–4小时</source>
         <translation>1–4 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
         <source>4–24小时</source>
         <translation>4–24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
         <source>1–3天</source>
         <translation>1–3 d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
         <source>&gt;3天</source>
         <translation>&gt;3 d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="224"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="244"/>
         <source>未打标</source>
         <translation>Untagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="232"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="252"/>
         <source>（未署名）</source>
         <translation>(unsigned)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="235"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="255"/>
         <source>%1单 · 中位%2</source>
         <translation>tickets: %1 · median %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="257"/>
         <source>%1：处理 %2 单，回复 %3 条，中位处理时长 %4</source>
         <translation>%1: tickets %2, replies %3, median handling time %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="245"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="265"/>
         <source>处理时长：坐席每条回复距该工单此前最近一条客户消息的时间。</source>
         <translation>Handling time: from the ticket&apos;s latest earlier customer message to each agent reply.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="251"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="271"/>
         <source>工单 %1 个（未打标 %2）· 区间负面占比 %3</source>
         <translation>tickets: %1 (untagged: %2) · negative share in range %3</translation>
     </message>
@@ -893,173 +893,173 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="396"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="402"/>
         <source>领取下一个工单失败：%1</source>
         <translation>Could not claim the next ticket: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="72"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="76"/>
         <source>售后助手 AfterSales Assist</source>
         <translation>AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="142"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="147"/>
         <source>数据库：%1</source>
         <translation>Database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="144"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="149"/>
         <source>坐席：%1</source>
         <translation>Agent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="144"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="149"/>
         <source>主管：%1</source>
         <translation>Supervisor: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="146"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="151"/>
         <source>智能标签：加载中…</source>
         <translation>Smart tags: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="147"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="152"/>
         <source>AI草稿：加载中…</source>
         <translation>AI drafts: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="162"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="167"/>
         <source>队列读取失败：%1</source>
         <translation>Could not load the queue: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="199"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="205"/>
         <source>导入工单…</source>
         <translation>Import tickets…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="200"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="206"/>
         <source>下一个待处理</source>
         <translation>Next unhandled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="201"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="207"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="202"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="208"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="203"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="209"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="204"/>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="459"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="210"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="498"/>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="205"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="211"/>
         <source>切换用户…</source>
         <translation>Switch user…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="206"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="212"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="208"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="214"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="213"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="219"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="217"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="223"/>
         <source>队列</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="220"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="226"/>
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="223"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="229"/>
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="236"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="242"/>
         <source>智能标签：%1</source>
         <translation>Smart tags: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="244"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="250"/>
         <source>智能标签已停用：%1</source>
         <translation>Smart tags are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="247"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="253"/>
         <source>队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>The queue, replies and imports work as usual. Put the tagger model in models/tagger (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="251"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="257"/>
         <source>智能标签：已停用</source>
         <translation>Smart tags: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="284"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="290"/>
         <source>智能标签出错：%1</source>
         <translation>Smart tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="302"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="308"/>
         <source>AI草稿：%1</source>
         <translation>AI drafts: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="312"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="318"/>
         <source>AI草稿已关闭：%1</source>
         <translation>AI drafts are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="314"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="320"/>
         <source>回复照常手写。把草稿模型放到 models/drafter（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>Write replies by hand as usual. Put the drafter model in models/drafter (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="319"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="325"/>
         <source>AI草稿：已关闭</source>
         <translation>AI drafts: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="356"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="362"/>
         <source>工作台</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="366"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="372"/>
         <source>主管台</source>
         <translation>Supervisor desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="415"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="421"/>
         <source>没有待处理的工单了 🎉</source>
         <translation>No unhandled tickets left 🎉</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="461"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="500"/>
         <source>↑/↓  在队列中移动
 Enter  打开工单并开始回复
 /  搜索
@@ -1080,12 +1080,12 @@ F5  Refresh
 Ctrl+I  Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="497"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="536"/>
         <source>正在保存并关闭，请稍候…</source>
         <translation>Saving and closing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="559"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="602"/>
         <source>草稿未能保存</source>
         <translation>Draft not saved</translation>
     </message>
@@ -1123,12 +1123,12 @@ Ctrl+I  Import tickets</translation>
         <translation>Flagged only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="113"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="117"/>
         <source>没有符合条件的工单。按 Esc 清除搜索，或放宽筛选条件。</source>
         <translation>No tickets match. Press Esc to clear the search, or widen the filters.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="210"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="216"/>
         <source>共 %n 个工单</source>
         <translation>
             <numerusform>%n ticket</numerusform>
@@ -1136,7 +1136,7 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="213"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="219"/>
         <source>第 %1 / %2 页</source>
         <translation>Page %1 / %2</translation>
     </message>
@@ -1281,72 +1281,72 @@ Ctrl+I  Import tickets</translation>
         <translation>Close message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="141"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="142"/>
         <source>转派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="142"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="143"/>
         <source>我来接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="143"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="144"/>
         <source>取消标记…</source>
         <translation>Unflag…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="144"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="145"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="145"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="146"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="146"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="147"/>
         <source>把选中的工单转给另一位坐席</source>
         <translation>Give the selected ticket to another agent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="147"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="148"/>
         <source>由你来处理选中的工单</source>
         <translation>Handle the selected ticket yourself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="148"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="149"/>
         <source>确认无需关注后取消标记（须填写原因）</source>
         <translation>Clear the flag once no attention is needed (a reason is required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="149"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="150"/>
         <source>把当前列表导出为 CSV 或 Excel</source>
         <translation>Export this list to CSV or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="166"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="167"/>
         <source>标记队列</source>
         <translation>Flagged queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="167"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="168"/>
         <source>图表</source>
         <translation>Charts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="168"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="169"/>
         <source>模型健康</source>
         <translation>Model health</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="280"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="288"/>
         <source>读取数据失败：%1</source>
         <translation>Could not read the data: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="296"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="304"/>
         <source>显示最严重的 %n 个标记工单 · 更新于 %1</source>
         <translation>
             <numerusform>Showing the %n most severe flagged ticket · updated %1</numerusform>
@@ -1354,7 +1354,7 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="298"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="306"/>
         <source>共 %n 个标记工单 · 更新于 %1</source>
         <translation>
             <numerusform>%n flagged ticket · updated %1</numerusform>
@@ -1362,7 +1362,7 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="465"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="473"/>
         <source>已导出 %n 行到 %1</source>
         <translation>
             <numerusform>Exported %n row to %1</numerusform>
@@ -1370,78 +1370,78 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="412"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="420"/>
         <source>已把工单 %1 转给 %2</source>
         <translation>Ticket %1 reassigned to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="414"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="422"/>
         <source>已取消工单 %1 的分配</source>
         <translation>Ticket %1 unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="416"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="424"/>
         <source>转派</source>
         <translation>Reassign</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="423"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="431"/>
         <source>已接手工单 %1</source>
         <translation>You took over ticket %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="424"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="432"/>
         <source>接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="432"/>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="445"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="440"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="453"/>
         <source>取消标记</source>
         <translation>Unflag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="433"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="441"/>
         <source>取消工单 %1 的标记的原因（必填）：</source>
         <translation>Why unflag ticket %1 (required):</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="441"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="449"/>
         <source>取消标记须填写原因，工单 %1 仍保持标记。</source>
         <translation>Unflagging needs a reason; ticket %1 stays flagged.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="444"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="452"/>
         <source>已取消工单 %1 的标记</source>
         <translation>Ticket %1 unflagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="451"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="459"/>
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV file (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="451"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="459"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="454"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="462"/>
         <source>导出标记工单</source>
         <translation>Export flagged tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="466"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="474"/>
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="482"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="490"/>
         <source>这个工单刚被其他人更新过，已重新载入最新内容，请确认后再试</source>
         <translation>someone else has just changed this ticket; it was reloaded, please check it and try again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="485"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="493"/>
         <source>%1失败：%2</source>
         <translation>%1 failed: %2</translation>
     </message>
@@ -1449,287 +1449,287 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>TicketPane</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="352"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="356"/>
         <source>%1 正在处理</source>
         <translation>%1 is working on it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="165"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="166"/>
         <source>请选择左侧的工单</source>
         <translation>Select a ticket on the left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="180"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="181"/>
         <source>订单信息</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="182"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="183"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="183"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="184"/>
         <source>商品</source>
         <translation>Product</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="184"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="185"/>
         <source>创建时间</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="185"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="186"/>
         <source>已等待</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="195"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="196"/>
         <source>智能标签</source>
         <translation>Smart tags</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="197"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="198"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="198"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="199"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="199"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="200"/>
         <source>主管关注</source>
-        <translation>Supervisor attention</translation>
+        <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="205"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="209"/>
         <source>领取</source>
         <translation>Take</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="206"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="210"/>
         <source>把工单分配给我</source>
         <translation>Assign this ticket to me</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="207"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="211"/>
         <source>释放</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="208"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="212"/>
         <source>取消分配，放回公共队列</source>
         <translation>Unassign and return it to the shared queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="210"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="214"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="213"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="217"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="218"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="222"/>
         <source>显示原文</source>
         <translation>Show original</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="219"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="223"/>
         <source>查看未脱敏的原始内容（仅主管；每次查看都记入审计日志）</source>
         <translation>Show the original, unmasked text (supervisors only; every view is written to the audit log)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="318"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="322"/>
         <source>已恢复 %1 保存的草稿</source>
         <translation>Restored the draft saved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="329"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="333"/>
         <source>这个工单已不存在，可能已被删除。</source>
         <translation>This ticket no longer exists; it may have been deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="332"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="336"/>
         <source>无法打开工单，请稍后重试（详情已写入日志）。</source>
         <translation>The ticket could not be opened. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="639"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="643"/>
         <source>回复没有发出</source>
         <translation>the reply was not sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="640"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="644"/>
         <source>状态没有改成功</source>
         <translation>the status was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="641"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="645"/>
         <source>处理人没有改成功</source>
         <translation>the assignee was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="642"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="646"/>
         <source>标签更正没有保存</source>
         <translation>the tag correction was not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="658"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="662"/>
         <source>这个工单刚被其他人更新过，%1，已重新载入最新内容。</source>
         <translation>Someone else has just updated this ticket, so %1. It has been reloaded.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="660"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="664"/>
         <source>您的回复仍在编辑框里，请确认后再发送。</source>
         <translation> Your reply is still in the editor; please check it before sending again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="662"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="666"/>
         <source>请确认后再试一次。</source>
         <translation> Please check it and try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="665"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="669"/>
         <source>工单 %1 刚被其他人更新过，%2。</source>
         <translation>Someone else has just updated ticket %1, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="667"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="671"/>
         <source>回复仍保存在该工单的草稿里，请回到该工单确认后再发送。</source>
         <translation> The reply is kept as that ticket&apos;s draft; go back to it, check it and send again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="670"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="674"/>
         <source>工单 %1 已不存在，%2。</source>
         <translation>Ticket %1 no longer exists, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="673"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="677"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="679"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="683"/>
         <source>%1，请稍后重试（详情已写入日志）。</source>
         <translation>Something went wrong: %1. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="681"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="685"/>
         <source>您的回复仍在编辑框里。</source>
         <translation> Your reply is still in the editor.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="685"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="689"/>
         <source>工单 %1：%2，请稍后重试（详情已写入日志）。</source>
         <translation>Ticket %1: %2. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="727"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="731"/>
         <source>以下为未脱敏的原始内容。本次查看已记入审计日志（%1，%2）。请勿截图或外传。</source>
         <translation>This is the original, unmasked text. This view has been written to the audit log (%1, %2). Do not screenshot or share it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="731"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="735"/>
         <source>原文：%1</source>
         <translation>Original: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="747"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="751"/>
         <source>无法显示原文，请稍后重试（详情已写入日志）。</source>
         <translation>The original text could not be shown. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="341"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="345"/>
         <source>匿名客户</source>
         <translation>Anonymous customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="349"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="353"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="374"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="378"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="375"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="379"/>
         <source>标签不对？选择正确的标签（会记录下来用于改进模型）</source>
         <translation>Wrong tag? Pick the right one (it is recorded to improve the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="388"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="392"/>
         <source>未标注（排队等待模型）</source>
         <translation>Not tagged yet (queued for the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="390"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="394"/>
         <source>未标注（智能标签已停用）</source>
         <translation>Not tagged (smart tags are off)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="391"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="395"/>
         <source>未标注（模型加载中）</source>
         <translation>Not tagged yet (model loading)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="394"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="398"/>
         <source>（坐席更正）</source>
         <translation> (corrected by agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="400"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="404"/>
         <source>；模型：%1</source>
         <translation>; model: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="414"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="418"/>
         <source>⚑ 已标记</source>
         <translation>⚑ Flagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="414"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="418"/>
         <source>⚑ 已标记：%1</source>
         <translation>⚑ Flagged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="417"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="421"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="467"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="471"/>
         <source>已更正为「%1」，感谢反馈</source>
         <translation>Corrected to “%1”, thanks for the feedback</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="557"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="561"/>
         <source>草稿已自动保存 %1</source>
         <translation>Draft autosaved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="563"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="567"/>
         <source>草稿没有保存成功，稍后会自动重试（详情已写入日志）。</source>
         <translation>The draft was not saved; it will be retried shortly (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="565"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="569"/>
         <source>工单 %1 的草稿没有保存成功（详情已写入日志）。</source>
         <translation>The draft of ticket %1 was not saved (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="631"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="635"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="634"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="638"/>
         <source>回复已发送：%1</source>
         <translation>Reply sent: %1</translation>
     </message>

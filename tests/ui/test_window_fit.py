@@ -34,6 +34,32 @@ def test_main_window_fits_the_available_screen(main_window):
     assert main_window.minimumSizeHint().width() <= free.width()
 
 
+def test_english_main_window_fits_an_800_pixel_screen(qtbot, demo_db, demo_agent):
+    """English labels are longer: a long customer name and holder elide instead of widening it."""
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.config import RESOURCES_DIR
+    from desktop_app.ui.workstation.main_window import MainWindow
+
+    translator = QTranslator()
+    assert translator.load(str(RESOURCES_DIR / "i18n" / "aftersales_en.qm"))
+    QApplication.instance().installTranslator(translator)
+    window = MainWindow(demo_db, demo_agent)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.ticket_pane.ticket is not None, timeout=5000)
+        window.ticket_pane.title.setText("一位名字非常非常长的客户" * 4 + " · 淘宝 · DEMO-0001")
+        window.ticket_pane.assignee_label.setText("客服阿杰 正在处理" * 3)
+        assert window.ticket_pane.title.is_elided()
+        assert window.ticket_pane.title.toolTip().startswith("一位名字")
+        assert window.minimumSizeHint().width() <= 800
+    finally:
+        close_window(qtbot, window)
+        QApplication.instance().removeTranslator(translator)
+
+
 def test_main_window_remembers_its_geometry(qtbot, demo_db, demo_agent, scratch_settings):
     from desktop_app.ui.workstation.main_window import MainWindow
 

@@ -68,8 +68,8 @@ class QueuePanel(QWidget):
         self.flagged_only = QCheckBox(self.tr("仅看标记"))
 
         for combo in (self.status_filter, self.intent_filter, self.sentiment_filter):
-            combo.setMinimumWidth(64)  # may shrink (eliding) when the window is narrow
-        self.search.setMinimumWidth(120)  # the combos give way before the search box does
+            combo.setMinimumWidth(56)  # may shrink (eliding) when the window is narrow
+        self.search.setMinimumWidth(104)  # the combos give way before the search box does
         # As wide as "All intents", not as the longest intent (its list opens wider anyway).
         self.intent_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.intent_filter.setMinimumContentsLength(max(len(self.intent_filter.itemText(0)), 6))

@@ -49,6 +49,7 @@ from desktop_app.domain.ticket_numbers import ticket_number
 from desktop_app.ui.drafting.draft_bar import DraftBar
 from desktop_app.ui.drafting.draft_controller import DraftController
 from desktop_app.ui.drafting.draft_presenter import DraftPresenter
+from desktop_app.ui.common.elided_label import ElidedLabel
 from desktop_app.ui.common.formatting import intent_name, local_time, sentiment_name, status_name, waiting_text
 from desktop_app.ui.common.reasons import has_trigger_words, reasons_text
 from desktop_app.ui.drafting.reply_editor import ReplyEditor
@@ -162,7 +163,7 @@ class TicketPane(QWidget):
         self._versions = VersionBook()
         self.tagger_state = self.TAGGER_LOADING
 
-        self.title = QLabel(self.tr("请选择左侧的工单"))
+        self.title = ElidedLabel(self.tr("请选择左侧的工单"))
         self.title.setObjectName("ticketTitle")
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.banner = QLabel()
@@ -201,7 +202,10 @@ class TicketPane(QWidget):
         self.status_box = QComboBox()
         for status in TicketStatus:
             self.status_box.addItem(status_name(status.value), status.value)
-        self.assignee_label = QLabel()
+        # As wide as a short status name, not the longest (the list opens wider anyway).
+        self.status_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.status_box.setMinimumContentsLength(4)
+        self.assignee_label = ElidedLabel()
         self.take_button = QPushButton(self.tr("领取"))
         self.take_button.setToolTip(self.tr("把工单分配给我"))
         self.release_button = QPushButton(self.tr("释放"))
@@ -209,7 +213,7 @@ class TicketPane(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(QLabel(self.tr("状态")))
         controls.addWidget(self.status_box)
-        controls.addSpacing(16)
+        controls.addSpacing(8)
         controls.addWidget(QLabel(self.tr("处理人")))
         controls.addWidget(self.assignee_label)
         controls.addWidget(self.take_button)
