@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="open the agent workstation (the default)")
     _common(gui)
     gui.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    smoke = sub.add_parser(
+        "smoke-gui", help="headless check: sign in on a throw-away database, open a ticket, quit (0 = all passed)"
+    )
+    smoke.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    smoke.add_argument("--step-timeout", type=float, default=90.0, metavar="S", help="seconds each step may take")
 
     imp = sub.add_parser("import", help="import a CSV, XLSX or JSONL ticket export")
     _common(imp)
@@ -466,6 +471,12 @@ def _run_mask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_smoke_gui(args: argparse.Namespace) -> int:
+    from desktop_app.ui.smoke import run_smoke
+
+    return run_smoke(lang=getattr(args, "lang", None), step_timeout_s=args.step_timeout)
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.app import run_gui
 
@@ -499,6 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **accounts.HANDLERS,
         "next": claims_command.run,
         "watch": watch_command.run,
+        "smoke-gui": _run_smoke_gui,
     }
     try:
         return handlers.get(args.command or "gui", _run_gui)(args)

@@ -13,13 +13,15 @@ from enum import StrEnum
 
 
 class ChangeKind(StrEnum):
-    """What about the ticket changed; ``claim`` is a claim taken, renewed or ended."""
+    """What about the ticket changed; ``claim`` is a claim taken, renewed or ended;
+    ``presence``, an agent opened or left it (``services.presence``; not a heartbeat)."""
 
     TICKET = "ticket"
     MESSAGE = "message"
     TAGS = "tags"
     DRAFT = "draft"
     CLAIM = "claim"
+    PRESENCE = "presence"
 
 
 @dataclass(frozen=True, slots=True)

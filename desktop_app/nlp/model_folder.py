@@ -11,40 +11,27 @@ and ``files`` (relative path → sha256).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-MANIFEST = "manifest.json"
-CHUNK = 1 << 20
+from desktop_app.nlp.manifest import MANIFEST_FILE, Manifest, ManifestError, file_hashes, sha256_of
+
+MANIFEST = MANIFEST_FILE
+__all__ = ["MANIFEST", "Manifest", "ModelFolder", "ModelFolderError", "file_hashes", "open_model_folder", "sha256_of"]
 
 
 class ModelFolderError(Exception):
     """The folder cannot be used; the message says why, for a banner or a log line."""
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def file_hashes(folder: Path, names: list[str]) -> dict[str, str]:
-    return {name: sha256_of(folder / name) for name in sorted(names)}
-
-
 @dataclass(frozen=True)
 class ModelFolder:
     path: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
 
     @property
     def name(self) -> str:
-        return f"{self.manifest.get('name', self.path.name)} {self.manifest.get('version', '')}".strip()
+        return self.manifest.label
 
     def file(self, name: str) -> Path:
         return self.path / name
@@ -56,16 +43,14 @@ def open_model_folder(path: Path, task: str, required: tuple[str, ...]) -> Model
     manifest_path = path / MANIFEST
     if not path.is_dir():
         raise ModelFolderError(f"model folder {path} does not exist")
-    if not manifest_path.is_file():
-        raise ModelFolderError(f"{path} has no {MANIFEST}")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelFolderError(f"{manifest_path} is not readable JSON: {exc}") from exc
-    if manifest.get("task") != task:
-        raise ModelFolderError(f"{path} holds a {manifest.get('task')!r} model, not {task!r}")
-    files = manifest.get("files")
-    if not isinstance(files, dict) or not files:
+        manifest = Manifest.load(path)
+    except ManifestError as exc:
+        raise ModelFolderError(str(exc)) from exc
+    if manifest.task != task:
+        raise ModelFolderError(f"{path} holds a {manifest.task!r} model, not {task!r}")
+    files = manifest.files
+    if not files:
         raise ModelFolderError(f"{manifest_path} lists no files with their sha256")
     for name in required:
         if name not in files:

@@ -44,6 +44,7 @@ ACTIONS_EN: dict[str, str] = {
     "保存草稿": "saving drafts",
     "记录审计日志": "writing the audit log",
     "转派工单": "reassigning tickets",
+    "打开工单": "opening tickets",
 }
 
 

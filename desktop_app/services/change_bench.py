@@ -19,15 +19,20 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from desktop_app.domain.changes import ChangeKind
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import MessageRecord, NewTicket
-from desktop_app.services.changes import open_change_source
+from desktop_app.services.changes import ChangeSource, open_change_source
 from desktop_app.services.queue import QueueService
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.database import Database
 from desktop_app.store.tickets import TicketRepository
+
+if TYPE_CHECKING:
+    import multiprocessing.queues
+    import multiprocessing.synchronize
 
 BENCH_PREFIX = "BENCH-CHANGE-"
 WRITE_INTERVAL_S = 0.02
@@ -90,15 +95,21 @@ def _bench_tickets(db: Database, count: int) -> list[int]:
     return [ids[external_id] for external_id in wanted]
 
 
-def _write(url: str, ticket_ids: list[int], interval: float, started: object, committed: object) -> None:
+def _write(
+    url: str,
+    ticket_ids: list[int],
+    interval: float,
+    started: multiprocessing.synchronize.Event,
+    committed: multiprocessing.queues.Queue[tuple[int, float]],
+) -> None:
     """The writer process: one customer message per ticket; reports when each commit returned."""
     db = Database.open(url, migrate=False)
     tickets = TicketService(db)
-    started.wait()  # type: ignore[attr-defined]
+    started.wait()
     try:
         for ticket_id in ticket_ids:
             tickets.add_customer_message(ticket_id, "推送测试：请问到哪了？")
-            committed.put((ticket_id, time.time()))  # type: ignore[attr-defined]
+            committed.put((ticket_id, time.time()))
             time.sleep(interval)
     finally:
         db.close()
@@ -122,7 +133,7 @@ def run_change_bench(url: str, changes: int = 100, interval: float = WRITE_INTER
             finally:
                 source.close()
 
-        def _listen(source) -> None:  # type: ignore[no-untyped-def]
+        def _listen(source: ChangeSource) -> None:
             while not stop.is_set() and len(seen) < len(wanted):
                 for change in source.poll(0.1):
                     if change.change != ChangeKind.MESSAGE or change.ticket_id not in wanted:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, TypedDict
 
 from desktop_app import __version__
 from desktop_app.config import data_dir
@@ -86,7 +86,12 @@ class _LogFileHandler(logging.handlers.RotatingFileHandler):
     """Ours, so that installing again (another data folder) replaces it rather than adding one."""
 
 
-_state: dict[str, object] = {"diagnostics": None, "fault_file": None}
+class _State(TypedDict):
+    diagnostics: Diagnostics | None
+    fault_file: IO[str] | None  # the crash file faulthandler writes to
+
+
+_state: _State = {"diagnostics": None, "fault_file": None}
 _listeners: list[ErrorListener] = []
 _lock = threading.Lock()
 
@@ -113,7 +118,7 @@ def install_diagnostics(folder: Path | None = None, level: int | None = None) ->
 
 
 def current() -> Diagnostics | None:
-    return _state["diagnostics"]  # type: ignore[return-value]
+    return _state["diagnostics"]
 
 
 def _install_file_log(diagnostics: Diagnostics, level: int | None) -> None:
@@ -188,7 +193,7 @@ def _install_faulthandler(diagnostics: Diagnostics) -> None:
     faulthandler.enable(file=handle, all_threads=True)
     _state["fault_file"] = handle
     if old is not None:
-        old.close()  # type: ignore[attr-defined]
+        old.close()
 
 
 def add_error_listener(listener: ErrorListener) -> None:

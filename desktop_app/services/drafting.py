@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from desktop_app.nlp.drafting.drafter import DraftResult, ReplyDrafter
 from desktop_app.nlp.drafting.guard import PromiseMark, promise_check

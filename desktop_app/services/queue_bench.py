@@ -18,6 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
+
+from sqlalchemy import Table
 
 from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, UNHANDLED_STATUSES, TicketStatus
 from desktop_app.services.queue import QueueService
@@ -96,8 +99,8 @@ def build_bench_database(target: Path | str, rows: int, seed: int = 7) -> None:
                 messages.append(
                     {"ticket_id": number + 1, "role": "customer", "author": "", "text": text, "created_at": created}
                 )
-            connection.execute(Ticket.__table__.insert(), tickets)
-            connection.execute(Message.__table__.insert(), messages)
+            connection.execute(cast(Table, Ticket.__table__).insert(), tickets)
+            connection.execute(cast(Table, Message.__table__).insert(), messages)
         if connection.dialect.name == "postgresql":
             # The ids were given explicitly: the next ticket anyone adds must not reuse one.
             connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('tickets', 'id'), max(id)) FROM tickets")

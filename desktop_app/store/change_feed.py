@@ -14,7 +14,9 @@ Both readers hold a connection of their own (never one of the app's pool) and an
   so ids grow in commit order), edited tickets and drafts by ``updated_at`` within a
   window that covers a write's time stamp being taken before its commit (remembered
   versions keep a row from being reported twice), and claims by comparing the set of
-  claimed tickets (a claim changes no time stamp).
+  claimed tickets (a claim changes no time stamp), and presences by comparing the set of
+  (ticket, agent, opened_at): an arrival, a fresh start after a lapse or a departure is a
+  change, a heartbeat (only ``seen_until`` moves) is not, as with migration 0009's triggers.
 """
 
 from __future__ import annotations
@@ -23,13 +25,20 @@ import json
 import logging
 import time
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine, func, select
 from sqlalchemy.pool import NullPool
 
 from desktop_app.domain.changes import Change, ChangeKind
 from desktop_app.domain.clock import utcnow
-from desktop_app.store.schema import Draft, Feedback, Message, Ticket, TicketTag
+from desktop_app.store.schema import Draft, Feedback, Message, Ticket, TicketPresence, TicketTag
+
+if TYPE_CHECKING:  # psycopg is the [postgres] extra; only its types are needed here
+    import psycopg
+
+# The tables whose new rows are found by id.
+_IdTable = type[Ticket] | type[Message] | type[TicketTag] | type[Feedback] | type[Draft]
 
 CHANNEL = "aftersales_changes"  # migration 0007 notifies it
 SQLITE_POLL_INTERVAL_S = 0.05
@@ -60,15 +69,16 @@ class PostgresChangeListener:
         # An engine of its own without a pool: its one connection is held for the listener's life.
         self._own = create_engine(engine.url, poolclass=NullPool)
         self._connection: Connection | None = None
-        self._driver = None  # the psycopg connection
+        self._driver: psycopg.Connection[Any] | None = None
         self._connect()
 
-    def _connect(self) -> None:
+    def _connect(self) -> psycopg.Connection[Any]:
         connection = self._own.connect()
-        driver = connection.connection.driver_connection
-        driver.autocommit = True  # type: ignore[union-attr]
-        driver.execute(f"LISTEN {CHANNEL}")  # type: ignore[union-attr]
+        driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)
+        driver.autocommit = True
+        driver.execute(f"LISTEN {CHANNEL}")
         self._connection, self._driver = connection, driver
+        return driver
 
     def _drop(self) -> None:
         if self._connection is not None:
@@ -80,19 +90,20 @@ class PostgresChangeListener:
         self._connection = self._driver = None
 
     def poll(self, timeout: float) -> list[Change]:
-        if self._driver is None:
+        driver = self._driver
+        if driver is None:
             try:
-                self._connect()
+                driver = self._connect()
             except Exception as exc:  # noqa: BLE001 - the server may be back later
                 log.warning("change listener cannot reconnect: %s", exc)
                 time.sleep(min(timeout, RECONNECT_DELAY_S))
                 return []
         changes: list[Change] = []
         try:
-            for notify in self._driver.notifies(timeout=timeout, stop_after=1):  # type: ignore[union-attr]
+            for notify in driver.notifies(timeout=timeout, stop_after=1):
                 changes.extend(parse_notification(notify.payload))
             if changes:  # and whatever else is already there, without waiting
-                for notify in self._driver.notifies(timeout=0.0):  # type: ignore[union-attr]
+                for notify in driver.notifies(timeout=0.0):
                     changes.extend(parse_notification(notify.payload))
         except Exception as exc:  # noqa: BLE001 - a lost connection: open another next time
             log.warning("change listener lost its connection: %s", exc)
@@ -120,18 +131,19 @@ class SqliteChangePoller:
         self._edited_tickets(now)
         self._edited_drafts(now)
         self._claims = self._claimed()
+        self._presences = self._present()
 
     # -- queries -----------------------------------------------------------------------
     def _pragma_data_version(self) -> int:
         return int(self._connection.exec_driver_sql("PRAGMA data_version").scalar_one())
 
-    def _max_id(self, table: type) -> int:
-        return int(self._connection.scalar(select(func.max(table.id))) or 0)  # type: ignore[attr-defined]
+    def _max_id(self, table: _IdTable) -> int:
+        return int(self._connection.scalar(select(func.max(table.id))) or 0)
 
-    def _new_rows(self, table: type, column: str) -> list[int]:
+    def _new_rows(self, table: _IdTable, column: str) -> list[int]:
         """Ticket ids of the rows of ``table`` added since the last look."""
         rows = self._connection.execute(
-            select(table.id, getattr(table, column)).where(table.id > self._max_ids[table])  # type: ignore[attr-defined]
+            select(table.id, getattr(table, column)).where(table.id > self._max_ids[table])
         ).all()
         if rows:
             self._max_ids[table] = max(row[0] for row in rows)
@@ -161,6 +173,17 @@ class SqliteChangePoller:
         ).all()
         return {row.id: (row.claimed_by, row.claim_until) for row in rows}
 
+    def _present(self) -> set[tuple[int, str, datetime]]:
+        rows = self._connection.execute(
+            select(TicketPresence.ticket_id, TicketPresence.user_name, TicketPresence.opened_at)
+        ).all()
+        return {(row.ticket_id, row.user_name, row.opened_at) for row in rows}
+
+    def _changed_presences(self) -> list[int]:
+        presences = self._present()
+        before, self._presences = self._presences, presences
+        return sorted({ticket_id for ticket_id, _user, _opened in before ^ presences})
+
     def _changed_claims(self) -> list[int]:
         claims = self._claimed()
         before, self._claims = self._claims, claims
@@ -184,6 +207,7 @@ class SqliteChangePoller:
         add(ChangeKind.DRAFT, self._new_rows(Draft, "ticket_id"))
         add(ChangeKind.DRAFT, self._edited_drafts(now))
         add(ChangeKind.CLAIM, self._changed_claims())
+        add(ChangeKind.PRESENCE, self._changed_presences())
         self._connection.rollback()  # end the read: the next data_version sees new commits
         return [Change(ticket_id, kind, now) for ticket_id, kind in found]
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from alembic import command
 from alembic.config import Config
@@ -28,8 +29,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -43,7 +46,7 @@ class DatabaseError(Exception):
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
@@ -104,17 +107,17 @@ def sqlite_transaction(connection: Connection, mode: str = "IMMEDIATE") -> Itera
     back on any exception (or with the process, if it is killed). ``IMMEDIATE`` takes the
     write lock at once, so a second writer waits (busy timeout) rather than interleaving.
     """
-    driver = connection.connection.driver_connection
-    saved = driver.isolation_level  # type: ignore[union-attr]
+    driver = cast(sqlite3.Connection, connection.connection.driver_connection)
+    saved = driver.isolation_level
     if connection.in_transaction():
         connection.commit()
-    driver.isolation_level = None  # type: ignore[union-attr]
+    driver.isolation_level = None
     try:
         with connection.begin():
             connection.exec_driver_sql(f"BEGIN {mode}")
             yield
     finally:
-        driver.isolation_level = saved  # type: ignore[union-attr]
+        driver.isolation_level = saved
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -174,8 +177,8 @@ def lock_for_write(session: Session, name: str) -> None:
     """
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        driver = connection.connection.driver_connection
-        if not driver.in_transaction:  # type: ignore[union-attr]
+        driver = cast(sqlite3.Connection, connection.connection.driver_connection)
+        if not driver.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_lock_key(name)})

@@ -7,8 +7,6 @@ entries beside the agent's edits, so that sending can store the (generated, sent
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session

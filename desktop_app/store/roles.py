@@ -3,7 +3,8 @@ only do the app's work.
 
 The owner (who ran ``db upgrade``) owns every table, so it could ``ALTER TABLE audit_log
 DISABLE TRIGGER …`` and rewrite history. The app role owns nothing and gets, table by
-table, only what the app does: SELECT, INSERT, UPDATE, DELETE on its working tables;
+table, only what the app does: SELECT, INSERT, UPDATE, DELETE on its working tables (every
+table not named below, ``ticket_presence`` of migration 0009 included);
 SELECT and INSERT on ``audit_log`` (no UPDATE, DELETE or TRUNCATE); SELECT on
 ``alembic_version`` (the start-up check that the schema is current); the sequences its
 inserts draw ids from. No CREATE on the schema, no TRUNCATE, REFERENCES or TRIGGER

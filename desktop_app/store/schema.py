@@ -148,6 +148,18 @@ class Draft(Base):
     __table_args__ = (UniqueConstraint("ticket_id", "author", name="uq_drafts_ticket_author"),)
 
 
+class TicketPresence(Base):
+    """An agent has the ticket open (「小美 正在处理」) until ``seen_until``, a lease their
+    client's heartbeat renews; a row past it is void (``store.presence``, migration 0009)."""
+
+    __tablename__ = "ticket_presence"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime)  # when this presence began; heartbeats keep it
+    seen_until: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ReplyOutcome(Base):
     """A sent reply next to the draft the generator proposed for it.
 

@@ -55,7 +55,9 @@ PG_DDL = (
 def is_search_index_object(name: str | None) -> bool:
     """A table or index of the search index (FTS5 and its shadow tables, the GIN indexes),
     which the SQLAlchemy metadata does not describe."""
-    return bool(name) and (
+    if not name:
+        return False
+    return (
         name == SQLITE_SEARCH_TABLE or name.startswith(f"{SQLITE_SEARCH_TABLE}_") or name in PG_TRIGRAM_INDEXES
     )
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.vocabulary import INTENTS, NEGATIVE, SENTIMENTS, TRIGGER_PREFIX, FlagRule
@@ -160,11 +161,11 @@ class TagRepository:
             )
             if not retag:
                 statement = statement.where(Ticket.tagged_at.is_(None))
-            if self.session.execute(statement).rowcount:
+            if cast(CursorResult, self.session.execute(statement)).rowcount:
                 saved.append(tagging)
         if saved:
             self.session.execute(
-                TicketTag.__table__.insert(),
+                cast(Table, TicketTag.__table__).insert(),
                 [
                     {
                         "ticket_id": t.ticket_id,
@@ -204,7 +205,7 @@ class TagRepository:
             .values(flag_reasons=json.dumps(reasons, ensure_ascii=False))
             .execution_options(synchronize_session=False)
         )
-        return reasons if self.session.execute(statement).rowcount else None
+        return reasons if cast(CursorResult, self.session.execute(statement)).rowcount else None
 
     def mark_for_retagging(self, ticket_ids: Sequence[int]) -> None:
         """The tickets' text changed (a new customer message): tag them again.

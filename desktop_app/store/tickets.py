@@ -5,9 +5,22 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    SQLColumnExpression,
+    Table,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
@@ -34,7 +47,7 @@ class StaleTicketError(RuntimeError):
     """Someone else changed the ticket after it was read; reload and try again."""
 
 
-SORT_COLUMNS: dict[str, ColumnElement] = {
+SORT_COLUMNS: dict[str, SQLColumnExpression[Any]] = {
     "id": Ticket.id,
     "external_id": Ticket.external_id,
     "customer": Ticket.customer,
@@ -73,7 +86,7 @@ def _where(
     """The filter's clauses; ``unindexed`` (SQLite) keeps the planner off the filter columns'
     indexes (see ``_walk_sort_index``)."""
 
-    def col(column: ColumnElement) -> ColumnElement:
+    def col(column: SQLColumnExpression[Any]) -> SQLColumnExpression[Any]:
         return _unindexed(column) if unindexed else column
 
     clauses: list[ColumnElement[bool]] = []
@@ -97,9 +110,10 @@ NULLABLE_SORT_COLUMNS = frozenset({"intent", "sentiment", "assignee", "waiting"}
 RANKABLE_SORT_COLUMNS = frozenset({"intent", "sentiment", "status"})  # codes the screen shows as names
 
 
-def _unindexed(key: ColumnElement) -> ColumnElement:
+def _unindexed(key: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """SQLite's unary ``+``: same order, but the planner may not walk an index for it."""
-    return UnaryExpression(key, operator=operators.custom_op("+"))
+    # UnaryExpression is typed for Core columns; it wraps ORM attributes (Ticket.status) alike.
+    return UnaryExpression(key, operator=operators.custom_op("+"))  # type: ignore[arg-type]
 
 
 def _ordered(statement: Select, sort: QueueSort, avoid_index: bool = False) -> Select:
@@ -114,7 +128,7 @@ def _ordered(statement: Select, sort: QueueSort, avoid_index: bool = False) -> S
         column = SORT_COLUMNS[sort.column]
     except KeyError:
         raise ValueError(f"cannot sort by {sort.column!r}; choose one of {', '.join(SORT_COLUMNS)}") from None
-    keys: list[ColumnElement] = [column, Ticket.id]
+    keys: list[SQLColumnExpression[Any]] = [column, Ticket.id]
     if sort.ranks and sort.column in RANKABLE_SORT_COLUMNS:  # the order of the names shown
         keys[0] = case({code: rank for rank, code in enumerate(sort.ranks)}, value=column, else_=len(sort.ranks))
     if sort.column in NULLABLE_SORT_COLUMNS:
@@ -264,7 +278,7 @@ class TicketRepository:
         walking the waiting-time index stops at the first match.
         """
         status = _unindexed(Ticket.status) if self._dialect == "sqlite" else Ticket.status
-        clauses = [status.in_(statuses)]
+        clauses: list[ColumnElement[bool]] = [status.in_(statuses)]
         if agent:
             clauses.append(or_(Ticket.assignee.is_(None), Ticket.assignee == agent))
         if exclude_id is not None:
@@ -337,7 +351,7 @@ class TicketRepository:
                     "version": 1,
                 }
             )
-        self.session.execute(Ticket.__table__.insert(), ticket_rows)
+        self.session.execute(cast(Table, Ticket.__table__).insert(), ticket_rows)
         ids = dict(
             self.session.execute(
                 select(Ticket.external_id, Ticket.id).where(Ticket.external_id.in_([t.external_id for t in tickets]))
@@ -354,7 +368,7 @@ class TicketRepository:
             for ticket in tickets
             for message in (ticket.messages or (MessageRecord("customer", ticket.text, ticket.created_at),))
         ]
-        self.session.execute(Message.__table__.insert(), message_rows)
+        self.session.execute(cast(Table, Message.__table__).insert(), message_rows)
 
     def update_versioned(self, ticket_id: int, expected_version: int, **values: object) -> int:
         """Apply ``values`` only if the row is still at ``expected_version``; return the new version."""
@@ -375,7 +389,7 @@ class TicketRepository:
             .where(Ticket.id == ticket_id, Ticket.version == expected_version)
             .values(**values, version=Ticket.version + 1)
         )
-        result = self.session.execute(statement)
+        result = cast(CursorResult, self.session.execute(statement))  # an UPDATE's result
         if result.rowcount == 0:
             if self.session.get(Ticket, ticket_id) is None:
                 raise TicketNotFound(f"ticket {ticket_id} does not exist")
@@ -404,11 +418,12 @@ class TicketRepository:
         ticket = self.session.get(Ticket, ticket_id)
         if ticket is None:
             raise TicketNotFound(f"ticket {ticket_id} does not exist")
-        held = set(
-            self.session.execute(
+        held = {
+            (role, text, created_at)
+            for role, text, created_at in self.session.execute(
                 select(Message.role, Message.text, Message.created_at).where(Message.ticket_id == ticket_id)
-            ).all()
-        )
+            )
+        }
         added: list[MessageRecord] = []
         for message in sorted(messages, key=lambda m: m.created_at):
             key = (message.role, message.text, message.created_at)

@@ -78,7 +78,9 @@ def run_train_tagger(args: argparse.Namespace) -> int:
         report_dir=args.report_dir,
         corpus_dir=getattr(args, "corpus", None),
     )
-    summary = json.loads((result.folder / "manifest.json").read_text("utf-8"))["metrics"]
+    from desktop_app.nlp.manifest import Manifest
+
+    summary = Manifest.load(result.folder).get("metrics")
     print(
         json.dumps(
             {"model": str(result.folder), "report": [str(p) for p in result.report_files], "metrics": summary},
@@ -91,6 +93,7 @@ def run_train_tagger(args: argparse.Namespace) -> int:
 
 def run_eval_tagger(args: argparse.Namespace) -> int:
     args.model = args.model or default_tagger_dir()
+    from desktop_app.nlp.manifest import Manifest
     from desktop_app.nlp.model_folder import ModelFolderError
     from desktop_app.training.common.corpora import load_handwritten
     from desktop_app.training.common.corpus import CORPUS_DIR, load_corpus
@@ -108,9 +111,9 @@ def run_eval_tagger(args: argparse.Namespace) -> int:
         predictor = onnx_predictor(args.model)
     except ModelFolderError as exc:
         raise TrainingInputError(str(exc)) from exc
-    manifest = json.loads((Path(args.model) / "manifest.json").read_text("utf-8"))
-    threshold = float(manifest["flag"]["negative_threshold"])
-    report: dict = {"model_name": f"{manifest['name']} {manifest.get('version', '')}", "data": str(data)}
+    manifest = Manifest.load(args.model)
+    threshold = float(manifest.section("flag")["negative_threshold"])
+    report: dict = {"model_name": manifest.label, "data": str(data)}
     report["model"] = evaluate(predictor, sets, threshold)
     labelled = [t.example() for t in tickets if t.split == "train"] + load_handwritten() + corpus_examples(corpus, "train")
     review_train = reviews.shopping_train + reviews.waimai + reviews.eprstmt_train

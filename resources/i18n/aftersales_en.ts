@@ -10,142 +10,216 @@
     </message>
 </context>
 <context>
+    <name>Banner</name>
+    <message>
+        <location filename="../../desktop_app/ui/common/banner.py" line="49"/>
+        <source>关闭提示</source>
+        <translation>Close message</translation>
+    </message>
+</context>
+<context>
     <name>ChartsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="197"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="198"/>
         <source>最近 7 天</source>
         <translation>Last 7 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="198"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="199"/>
         <source>最近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="199"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="200"/>
         <source>全部</source>
         <translation>All time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="201"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="202"/>
         <source>按小时（48 小时）</source>
         <translation>By hour (48 hours)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="202"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="203"/>
         <source>按天（30 天）</source>
         <translation>By day (30 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="206"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="207"/>
         <source>统计范围：</source>
         <translation>Period:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="209"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="210"/>
         <source>负面占比：</source>
         <translation>Negative share:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="214"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="215"/>
         <source>各意图工单量</source>
         <translation>Tickets by intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="215"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="216"/>
         <source>负面情绪占比（浅色柱：工单量）</source>
         <translation>Negative sentiment share (light bars: ticket volume)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="216"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
         <source>待处理标记工单的等待时长</source>
         <translation>Flagged tickets still waiting, by age</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="218"/>
         <source>各坐席处理工单数（标注：中位处理时长）</source>
         <translation>Tickets handled per agent (label: median handling time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
         <source>&lt;1小时</source>
         <translation>&lt;1 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
         <source>1–4小时</source>
         <translation>1–4 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
         <source>4–24小时</source>
         <translation>4–24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
         <source>1–3天</source>
         <translation>1–3 d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="237"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
         <source>&gt;3天</source>
         <translation>&gt;3 d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="244"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="245"/>
         <source>未打标</source>
         <translation>Untagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="252"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="253"/>
         <source>（未署名）</source>
         <translation>(unsigned)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="255"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="256"/>
         <source>%1单 · 中位%2</source>
         <translation>tickets: %1 · median %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="257"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="258"/>
         <source>%1：处理 %2 单，回复 %3 条，中位处理时长 %4</source>
         <translation>%1: tickets %2, replies %3, median handling time %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="265"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="266"/>
         <source>处理时长：坐席每条回复距该工单此前最近一条客户消息的时间。</source>
         <translation>Handling time: from the ticket&apos;s latest earlier customer message to each agent reply.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="271"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="272"/>
         <source>工单 %1 个（未打标 %2）· 区间负面占比 %3</source>
         <translation>tickets: %1 (untagged: %2) · negative share in range %3</translation>
     </message>
 </context>
 <context>
+    <name>ConflictDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="46"/>
+        <source>回复没有发出：工单有了新消息</source>
+        <translation>Reply not sent: the ticket has new messages</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="51"/>
+        <source>在你发送之前，这个工单有了 %n 条新消息，你的回复没有发出。请对照后决定怎么处理你的回复。</source>
+        <translation>
+            <numerusform>Before you sent, %n new message arrived on this ticket, so your reply was not sent. Compare them and decide what to do with your reply.</numerusform>
+            <numerusform>Before you sent, %n new messages arrived on this ticket, so your reply was not sent. Compare them and decide what to do with your reply.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="58"/>
+        <source>客户</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="59"/>
+        <source>新消息</source>
+        <translation>New messages</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="64"/>
+        <source>你的回复</source>
+        <translation>Your reply</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="71"/>
+        <source>保留我的回复</source>
+        <translation>Keep my reply</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="72"/>
+        <source>回复留在编辑框里，修改后再发送</source>
+        <translation>The reply stays in the editor; rework it, then send</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="74"/>
+        <source>放弃我的回复</source>
+        <translation>Discard my reply</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="75"/>
+        <source>清空编辑框并删除这条草稿</source>
+        <translation>Empty the editor and delete this draft</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="76"/>
+        <source>复制我的回复</source>
+        <translation>Copy my reply</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="77"/>
+        <source>复制到剪贴板，对话框保持打开</source>
+        <translation>Copy to the clipboard; the dialog stays open</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs/conflict_dialog.py" line="97"/>
+        <source>已复制</source>
+        <translation>Copied</translation>
+    </message>
+</context>
+<context>
     <name>ConfusionTable</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="66"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="67"/>
         <source>（未打标）</source>
         <translation>(untagged)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="68"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="69"/>
         <source>更正合计</source>
         <translation>Corrections</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="68"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="69"/>
         <source>模型打标</source>
         <translation>Tagged by model</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="68"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="69"/>
         <source>更正率</source>
         <translation>Correction rate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="83"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="84"/>
         <source>模型：%1 → 坐席更正为：%2，%3 次</source>
         <translation>Model: %1 → corrected to %2, %3 times</translation>
     </message>
@@ -153,12 +227,12 @@
 <context>
     <name>DraftBar</name>
     <message>
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="37"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="38"/>
         <source>草稿里划波浪线的句子做了知识库和工单都没有依据的承诺，发送前请核实或修改</source>
         <translation>The sentences with a wavy underline promise something neither the knowledge base nor the ticket supports; check or change them before sending</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="90"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="91"/>
         <source>%n 句承诺无依据</source>
         <translation>
             <numerusform>%n unsupported promise</numerusform>
@@ -166,42 +240,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="40"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="41"/>
         <source>参考：</source>
         <translation>Sources:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="42"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="43"/>
         <source>停止</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="43"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="44"/>
         <source>停止生成，保留已生成的部分</source>
         <translation>Stop generating and keep what has been written so far</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="44"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="45"/>
         <source>重新生成</source>
         <translation>Regenerate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="45"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="46"/>
         <source>重新生成 AI 草稿（已编辑的回复会先询问）</source>
         <translation>Generate the AI draft again (asks first if you have written your own text)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="69"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="70"/>
         <source>AI草稿生成中…</source>
         <translation>AI draft: writing…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="70"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="71"/>
         <source>AI草稿 · Tab 接受 · 编辑即接受</source>
         <translation>AI draft · Tab accepts · editing accepts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="71"/>
+        <location filename="../../desktop_app/ui/drafting/draft_bar.py" line="72"/>
         <source>AI草稿（已停止）· Tab 接受 · 编辑即接受</source>
         <translation>AI draft (stopped) · Tab accepts · editing accepts</translation>
     </message>
@@ -310,87 +384,87 @@ You can send it to your support team to help fix the problem.</translation>
 <context>
     <name>FlaggedTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="53"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="54"/>
         <source>工单号</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="54"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="55"/>
         <source>严重度</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="166"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="167"/>
         <source>严重度 %1（满分 100）</source>
         <translation>Severity %1 (out of 100)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="167"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="168"/>
         <source>负面情绪 %1 × 35</source>
         <translation>Negative sentiment %1 × 35</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="168"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="169"/>
         <source>投诉意图 %1 × 20</source>
         <translation>Complaint intent %1 × 20</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="169"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="170"/>
         <source>升级词 %1 %2 × 30</source>
         <translation>Escalation words %1 %2 × 30</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="170"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="171"/>
         <source>等待 %1 × 15</source>
         <translation>Waiting %1 × 15</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="55"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="56"/>
         <source>客户</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="56"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="57"/>
         <source>标记原因</source>
         <translation>Flagged because</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="57"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="58"/>
         <source>负面分</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="58"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="59"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="59"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="60"/>
         <source>触发词</source>
         <translation>Trigger words</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="60"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="61"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="61"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="62"/>
         <source>已等待</source>
         <translation>Waited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="62"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="63"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="139"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="140"/>
         <source>%1（坐席）</source>
         <translation>%1 (agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="154"/>
+        <location filename="../../desktop_app/ui/supervisor/flagged_model.py" line="155"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
@@ -413,92 +487,92 @@ You can send it to your support team to help fix the problem.</translation>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="74"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="78"/>
         <source>新工单</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="75"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="79"/>
         <source>处理中</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="76"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="80"/>
         <source>待客户回复</source>
         <translation>Waiting for customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="77"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="81"/>
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="78"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="82"/>
         <source>物流配送</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="79"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="83"/>
         <source>退货退款</source>
         <translation>Return &amp; refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="80"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="84"/>
         <source>换货</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="81"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="85"/>
         <source>仅退款/补发/价保</source>
         <translation>Refund / reship / price protection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="82"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="86"/>
         <source>维修保修</source>
         <translation>Repair &amp; warranty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="83"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="87"/>
         <source>订单修改/取消</source>
         <translation>Order change / cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="84"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="88"/>
         <source>发票</source>
         <translation>Invoice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="85"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="89"/>
         <source>商品咨询</source>
         <translation>Product question</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="86"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="90"/>
         <source>账户/支付/优惠</source>
         <translation>Account / payment / coupons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="87"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="91"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="88"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="92"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="89"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="93"/>
         <source>负面</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="90"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="94"/>
         <source>中性</source>
         <translation>Neutral</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/common/formatting.py" line="91"/>
+        <location filename="../../desktop_app/ui/common/formatting.py" line="95"/>
         <source>正面</source>
         <translation>Positive</translation>
     </message>
@@ -506,42 +580,42 @@ You can send it to your support team to help fix the problem.</translation>
 <context>
     <name>HealthTab</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="128"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="129"/>
         <source>各意图标签被坐席更正的次数（标注：更正/打标）</source>
         <translation>Corrections per intent label (label: corrected/tagged)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="130"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="131"/>
         <source>草稿编辑距离分布（字符级 Levenshtein）</source>
         <translation>Draft edit distance (character Levenshtein)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="134"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="135"/>
         <source>意图：模型标签 × 坐席更正</source>
         <translation>Intent: model label × agent correction</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="139"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="140"/>
         <source>情绪：模型标签 × 坐席更正</source>
         <translation>Sentiment: model label × agent correction</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="144"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="145"/>
         <source>回复草稿的修改</source>
         <translation>Edits to reply drafts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="164"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="165"/>
         <source>坐席共更正 %1 次；模型打标 %2 个工单。行：模型标签，列：更正为。</source>
         <translation>%1 corrections by agents; %2 tickets tagged by the model. Rows: model label, columns: corrected to.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="180"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="181"/>
         <source>%1 条回复由生成草稿发出，原样发送 %2 条（%3）；编辑距离中位数 %4 字。</source>
         <translation>%1 replies sent from a generated draft, %2 unchanged (%3); median edit distance %4 characters.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="187"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="188"/>
         <source>还没有由生成草稿发出的回复。</source>
         <translation>No reply has been sent from a generated draft yet.</translation>
     </message>
@@ -790,102 +864,102 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="58"/>
         <source>创建主管账号</source>
         <translation>Create the supervisor account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="58"/>
         <source>登录售后助手</source>
         <translation>Sign in to AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="59"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="60"/>
         <source>首次使用：请创建主管账号。主管登录后可以添加坐席账号。</source>
         <translation>First start: create the supervisor account. Once signed in, the supervisor can add agent accounts.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="62"/>
         <source>请输入用户名和密码。</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="77"/>
         <source>创建并登录</source>
         <translation>Create and sign in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="77"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="78"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="84"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="85"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="87"/>
         <source>至少 %1 个字符</source>
         <translation>at least %1 characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="88"/>
         <source>确认密码</source>
         <translation>Confirm password</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="102"/>
         <source>请输入用户名。</source>
         <translation>Enter a user name.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="109"/>
         <source>两次输入的密码不一致。</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="112"/>
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="147"/>
         <source>该账号已停用，请联系主管。</source>
         <translation>This account is disabled; ask a supervisor.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="148"/>
         <source>用户名或密码错误。</source>
         <translation>Wrong user name or password.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="152"/>
         <source>该用户名已存在。</source>
         <translation>This user name is taken.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="155"/>
         <source>无法登录：%1</source>
         <translation>Cannot sign in: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="158"/>
         <source>密码至少 %1 个字符。</source>
         <translation>The password needs at least %1 characters.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/dialogs/login_dialog.py" line="172"/>
         <source>正在验证…</source>
         <translation>Checking…</translation>
     </message>
@@ -893,173 +967,173 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="402"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="396"/>
         <source>领取下一个工单失败：%1</source>
         <translation>Could not claim the next ticket: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="76"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="78"/>
         <source>售后助手 AfterSales Assist</source>
         <translation>AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="147"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="141"/>
         <source>数据库：%1</source>
         <translation>Database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="149"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="143"/>
         <source>坐席：%1</source>
         <translation>Agent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="149"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="143"/>
         <source>主管：%1</source>
         <translation>Supervisor: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="151"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="145"/>
         <source>智能标签：加载中…</source>
         <translation>Smart tags: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="152"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="146"/>
         <source>AI草稿：加载中…</source>
         <translation>AI drafts: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="167"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="161"/>
         <source>队列读取失败：%1</source>
         <translation>Could not load the queue: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="205"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="199"/>
         <source>导入工单…</source>
         <translation>Import tickets…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="206"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="200"/>
         <source>下一个待处理</source>
         <translation>Next unhandled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="207"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="201"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="208"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="202"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="209"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="203"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="210"/>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="498"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="204"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="493"/>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="211"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="205"/>
         <source>切换用户…</source>
         <translation>Switch user…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="212"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="206"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="214"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="208"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="219"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="213"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="223"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="217"/>
         <source>队列</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="226"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="220"/>
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="229"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="223"/>
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="242"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="236"/>
         <source>智能标签：%1</source>
         <translation>Smart tags: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="250"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="244"/>
         <source>智能标签已停用：%1</source>
         <translation>Smart tags are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="253"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="247"/>
         <source>队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>The queue, replies and imports work as usual. Put the tagger model in models/tagger (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="257"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="251"/>
         <source>智能标签：已停用</source>
         <translation>Smart tags: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="290"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="284"/>
         <source>智能标签出错：%1</source>
         <translation>Smart tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="308"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="302"/>
         <source>AI草稿：%1</source>
         <translation>AI drafts: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="318"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="312"/>
         <source>AI草稿已关闭：%1</source>
         <translation>AI drafts are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="320"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="314"/>
         <source>回复照常手写。把草稿模型放到 models/drafter（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>Write replies by hand as usual. Put the drafter model in models/drafter (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="325"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="319"/>
         <source>AI草稿：已关闭</source>
         <translation>AI drafts: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="362"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="356"/>
         <source>工作台</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="372"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="366"/>
         <source>主管台</source>
         <translation>Supervisor desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="421"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="415"/>
         <source>没有待处理的工单了 🎉</source>
         <translation>No unhandled tickets left 🎉</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="500"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="495"/>
         <source>↑/↓  在队列中移动
 Enter  打开工单并开始回复
 /  搜索
@@ -1080,55 +1154,68 @@ F5  Refresh
 Ctrl+I  Import tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="536"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="531"/>
         <source>正在保存并关闭，请稍候…</source>
         <translation>Saving and closing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="602"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="604"/>
         <source>草稿未能保存</source>
         <translation>Draft not saved</translation>
     </message>
 </context>
 <context>
+    <name>PresenceIndicator</name>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/presence_indicator.py" line="94"/>
+        <source>%1 正在处理</source>
+        <translation>%1 is working on it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/presence_indicator.py" line="94"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+</context>
+<context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="53"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="54"/>
         <source>搜索内容、客户、订单号（按 / 聚焦）</source>
         <translation>Search text, customer, order no. (press / to focus)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="56"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="57"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="57"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="58"/>
         <source>待处理（新+处理中）</source>
         <translation>Unhandled (New + Open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="61"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="62"/>
         <source>全部意图</source>
         <translation>All intents</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="65"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="66"/>
         <source>全部情绪</source>
         <translation>All sentiments</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="68"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="69"/>
         <source>仅看标记</source>
         <translation>Flagged only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="117"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="118"/>
         <source>没有符合条件的工单。按 Esc 清除搜索，或放宽筛选条件。</source>
         <translation>No tickets match. Press Esc to clear the search, or widen the filters.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="216"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="217"/>
         <source>共 %n 个工单</source>
         <translation>
             <numerusform>%n ticket</numerusform>
@@ -1136,7 +1223,7 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="219"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="220"/>
         <source>第 %1 / %2 页</source>
         <translation>Page %1 / %2</translation>
     </message>
@@ -1144,57 +1231,57 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>QueueTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="71"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="60"/>
         <source>工单号</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="72"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="61"/>
         <source>客户</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="73"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="62"/>
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="74"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="63"/>
         <source>问题</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="75"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="64"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="76"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="65"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="77"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="66"/>
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="78"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="67"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="79"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="68"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="80"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="69"/>
         <source>等待时长</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="81"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="70"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
@@ -1240,27 +1327,27 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="107"/>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="109"/>
         <source>未在知识库中找到依据</source>
         <translation>No support found in the knowledge base</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="57"/>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="59"/>
         <source>在此输入回复……（Ctrl+Enter 发送，Esc 返回队列）</source>
         <translation>Type your reply here… (Ctrl+Enter to send, Esc to return to the queue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="58"/>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="60"/>
         <source>发送</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="59"/>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="61"/>
         <source>发送回复 (Ctrl+Enter)</source>
         <translation>Send reply (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="270"/>
+        <location filename="../../desktop_app/ui/drafting/reply_editor.py" line="272"/>
         <source>正在编辑……</source>
         <translation>Editing…</translation>
     </message>
@@ -1276,77 +1363,72 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>SupervisorDesk</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="112"/>
-        <source>关闭提示</source>
-        <translation>Close message</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="142"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="125"/>
         <source>转派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="143"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="126"/>
         <source>我来接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="144"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="127"/>
         <source>取消标记…</source>
         <translation>Unflag…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="145"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="128"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="146"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="129"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="147"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="130"/>
         <source>把选中的工单转给另一位坐席</source>
         <translation>Give the selected ticket to another agent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="148"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="131"/>
         <source>由你来处理选中的工单</source>
         <translation>Handle the selected ticket yourself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="149"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="132"/>
         <source>确认无需关注后取消标记（须填写原因）</source>
         <translation>Clear the flag once no attention is needed (a reason is required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="150"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="133"/>
         <source>把当前列表导出为 CSV 或 Excel</source>
         <translation>Export this list to CSV or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="167"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="150"/>
         <source>标记队列</source>
         <translation>Flagged queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="168"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="151"/>
         <source>图表</source>
         <translation>Charts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="169"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="152"/>
         <source>模型健康</source>
         <translation>Model health</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="288"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="271"/>
         <source>读取数据失败：%1</source>
         <translation>Could not read the data: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="304"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="287"/>
         <source>显示最严重的 %n 个标记工单 · 更新于 %1</source>
         <translation>
             <numerusform>Showing the %n most severe flagged ticket · updated %1</numerusform>
@@ -1354,7 +1436,7 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="306"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="289"/>
         <source>共 %n 个标记工单 · 更新于 %1</source>
         <translation>
             <numerusform>%n flagged ticket · updated %1</numerusform>
@@ -1362,7 +1444,7 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="473"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="456"/>
         <source>已导出 %n 行到 %1</source>
         <translation>
             <numerusform>Exported %n row to %1</numerusform>
@@ -1370,78 +1452,78 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="420"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="403"/>
         <source>已把工单 %1 转给 %2</source>
         <translation>Ticket %1 reassigned to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="422"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="405"/>
         <source>已取消工单 %1 的分配</source>
         <translation>Ticket %1 unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="424"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="407"/>
         <source>转派</source>
         <translation>Reassign</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="431"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="414"/>
         <source>已接手工单 %1</source>
         <translation>You took over ticket %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="432"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="415"/>
         <source>接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="440"/>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="453"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="423"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="436"/>
         <source>取消标记</source>
         <translation>Unflag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="441"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="424"/>
         <source>取消工单 %1 的标记的原因（必填）：</source>
         <translation>Why unflag ticket %1 (required):</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="449"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="432"/>
         <source>取消标记须填写原因，工单 %1 仍保持标记。</source>
         <translation>Unflagging needs a reason; ticket %1 stays flagged.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="452"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="435"/>
         <source>已取消工单 %1 的标记</source>
         <translation>Ticket %1 unflagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="459"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="442"/>
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV file (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="459"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="442"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="462"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="445"/>
         <source>导出标记工单</source>
         <translation>Export flagged tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="474"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="457"/>
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="490"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="473"/>
         <source>这个工单刚被其他人更新过，已重新载入最新内容，请确认后再试</source>
         <translation>someone else has just changed this ticket; it was reloaded, please check it and try again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="493"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="476"/>
         <source>%1失败：%2</source>
         <translation>%1 failed: %2</translation>
     </message>
@@ -1449,287 +1531,307 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>TicketPane</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="356"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="372"/>
         <source>%1 正在处理</source>
         <translation>%1 is working on it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="166"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="176"/>
         <source>请选择左侧的工单</source>
         <translation>Select a ticket on the left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="181"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="188"/>
         <source>订单信息</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="183"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="190"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="184"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="191"/>
         <source>商品</source>
         <translation>Product</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="185"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="192"/>
         <source>创建时间</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="186"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="193"/>
         <source>已等待</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="196"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="203"/>
         <source>智能标签</source>
         <translation>Smart tags</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="198"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="205"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="199"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="206"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="200"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="207"/>
         <source>主管关注</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="209"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="215"/>
         <source>领取</source>
         <translation>Take</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="210"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="216"/>
         <source>把工单分配给我</source>
         <translation>Assign this ticket to me</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="211"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="217"/>
         <source>释放</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="212"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="218"/>
         <source>取消分配，放回公共队列</source>
         <translation>Unassign and return it to the shared queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="214"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="220"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="217"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="223"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="222"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="228"/>
         <source>显示原文</source>
         <translation>Show original</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="223"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="229"/>
         <source>查看未脱敏的原始内容（仅主管；每次查看都记入审计日志）</source>
         <translation>Show the original, unmasked text (supervisors only; every view is written to the audit log)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="322"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="336"/>
         <source>已恢复 %1 保存的草稿</source>
         <translation>Restored the draft saved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="333"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="347"/>
         <source>这个工单已不存在，可能已被删除。</source>
         <translation>This ticket no longer exists; it may have been deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="336"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="350"/>
         <source>无法打开工单，请稍后重试（详情已写入日志）。</source>
         <translation>The ticket could not be opened. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="643"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="663"/>
         <source>回复没有发出</source>
         <translation>the reply was not sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="644"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="664"/>
         <source>状态没有改成功</source>
         <translation>the status was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="645"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="665"/>
         <source>处理人没有改成功</source>
         <translation>the assignee was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="646"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="666"/>
         <source>标签更正没有保存</source>
         <translation>the tag correction was not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="662"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="681"/>
+        <source>这个工单刚被其他人更新过，回复没有发出。您的回复仍在编辑框里。</source>
+        <translation>Someone else just updated this ticket, so the reply was not sent. Your reply is still in the editor.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="687"/>
         <source>这个工单刚被其他人更新过，%1，已重新载入最新内容。</source>
         <translation>Someone else has just updated this ticket, so %1. It has been reloaded.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="664"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="689"/>
         <source>您的回复仍在编辑框里，请确认后再发送。</source>
         <translation> Your reply is still in the editor; please check it before sending again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="666"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="691"/>
         <source>请确认后再试一次。</source>
         <translation> Please check it and try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="669"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="694"/>
         <source>工单 %1 刚被其他人更新过，%2。</source>
         <translation>Someone else has just updated ticket %1, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="671"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="696"/>
         <source>回复仍保存在该工单的草稿里，请回到该工单确认后再发送。</source>
         <translation> The reply is kept as that ticket&apos;s draft; go back to it, check it and send again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="674"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="699"/>
         <source>工单 %1 已不存在，%2。</source>
         <translation>Ticket %1 no longer exists, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="677"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="702"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="683"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="708"/>
         <source>%1，请稍后重试（详情已写入日志）。</source>
         <translation>Something went wrong: %1. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="685"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="710"/>
         <source>您的回复仍在编辑框里。</source>
         <translation> Your reply is still in the editor.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="689"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="714"/>
         <source>工单 %1：%2，请稍后重试（详情已写入日志）。</source>
         <translation>Ticket %1: %2. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="731"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="734"/>
+        <source>这个工单刚被其他人更新过（没有新消息），回复没有发出。您的回复仍在编辑框里，请确认后再发送。</source>
+        <translation>Someone else just updated this ticket (no new messages), so the reply was not sent. Your reply is still in the editor; check it and send again.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="746"/>
+        <source>已放弃你的回复</source>
+        <translation>Your reply was discarded</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="755"/>
+        <source>您的回复仍在编辑框里：已对照新消息，修改后再发送。</source>
+        <translation>Your reply is still in the editor: rework it against the new messages, then send.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="797"/>
         <source>以下为未脱敏的原始内容。本次查看已记入审计日志（%1，%2）。请勿截图或外传。</source>
         <translation>This is the original, unmasked text. This view has been written to the audit log (%1, %2). Do not screenshot or share it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="735"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="801"/>
         <source>原文：%1</source>
         <translation>Original: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="751"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="817"/>
         <source>无法显示原文，请稍后重试（详情已写入日志）。</source>
         <translation>The original text could not be shown. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="345"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="361"/>
         <source>匿名客户</source>
         <translation>Anonymous customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="353"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="369"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="378"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="394"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="379"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="395"/>
         <source>标签不对？选择正确的标签（会记录下来用于改进模型）</source>
         <translation>Wrong tag? Pick the right one (it is recorded to improve the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="392"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="408"/>
         <source>未标注（排队等待模型）</source>
         <translation>Not tagged yet (queued for the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="394"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="410"/>
         <source>未标注（智能标签已停用）</source>
         <translation>Not tagged (smart tags are off)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="395"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="411"/>
         <source>未标注（模型加载中）</source>
         <translation>Not tagged yet (model loading)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="398"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="414"/>
         <source>（坐席更正）</source>
         <translation> (corrected by agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="404"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="420"/>
         <source>；模型：%1</source>
         <translation>; model: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="418"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="434"/>
         <source>⚑ 已标记</source>
         <translation>⚑ Flagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="418"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="434"/>
         <source>⚑ 已标记：%1</source>
         <translation>⚑ Flagged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="421"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="437"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="471"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="487"/>
         <source>已更正为「%1」，感谢反馈</source>
         <translation>Corrected to “%1”, thanks for the feedback</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="561"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="581"/>
         <source>草稿已自动保存 %1</source>
         <translation>Draft autosaved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="567"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="587"/>
         <source>草稿没有保存成功，稍后会自动重试（详情已写入日志）。</source>
         <translation>The draft was not saved; it will be retried shortly (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="569"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="589"/>
         <source>工单 %1 的草稿没有保存成功（详情已写入日志）。</source>
         <translation>The draft of ticket %1 was not saved (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="635"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="655"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="638"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="658"/>
         <source>回复已发送：%1</source>
         <translation>Reply sent: %1</translation>
     </message>

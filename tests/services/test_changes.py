@@ -4,20 +4,35 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 
+from desktop_app.domain.clock import utcnow
 from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, FlagRule
 from desktop_app.domain.records import TicketTagging
 from desktop_app.services.changes import Change, ChangeKind, ChangeSource, open_change_source
 from desktop_app.services.claims import ClaimService
 from desktop_app.services.drafts import DraftService
+from desktop_app.services.presence import PresenceService
 from desktop_app.services.tagging import TaggingService
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.database import Database, DatabaseError
 from desktop_app.store.tags import TagRepository
 
 DEADLINE_S = 5.0
+PRESENCE_TTL = timedelta(seconds=90)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
 
 
 @pytest.fixture
@@ -106,6 +121,41 @@ def test_model_tags_and_corrections_are_tag_changes(db, make_ticket, add_tickets
         version = TicketService(db).open(second, agent.name).ticket.version
         TaggingService(db, None).correct(second, "intent", intent, version, actor=agent)
         assert (second, ChangeKind.TAGS) in kinds(collect(feed, {(second, ChangeKind.TAGS)}))
+    finally:
+        feed.close()
+
+
+def test_presence_arrivals_and_departures_are_presence_changes_heartbeats_are_not(
+    db, make_ticket, add_tickets, agent, other_agent, db_url
+) -> None:
+    ids = add_tickets([make_ticket(1), make_ticket(2)])
+    first, second = ids["T-00001"], ids["T-00002"]
+    clock = FakeClock()
+    presence = PresenceService(db, ttl=PRESENCE_TTL, clock=clock)
+    feed = open_change_source(db_url)
+    try:
+        presence.here(agent, first)
+        changes = collect(feed, {(first, ChangeKind.PRESENCE)})
+        assert kinds(changes) == {(first, ChangeKind.PRESENCE)}
+
+        clock.advance(presence.heartbeat_interval)
+        presence.here(agent, first)  # the heartbeat: only seen_until moves
+        DraftService(db).save(first, "您好，正在为您查询", actor=agent)  # a marker written after it
+        changes = collect(feed, {(first, ChangeKind.DRAFT)})
+        assert (first, ChangeKind.DRAFT) in kinds(changes)
+        assert not [c for c in changes if c.change == ChangeKind.PRESENCE]
+
+        clock.advance(PRESENCE_TTL)
+        presence.here(agent, first)  # back after the lease ran out: others see them arrive again
+        assert (first, ChangeKind.PRESENCE) in kinds(collect(feed, {(first, ChangeKind.PRESENCE)}))
+
+        presence.here(other_agent, second)
+        assert (second, ChangeKind.PRESENCE) in kinds(collect(feed, {(second, ChangeKind.PRESENCE)}))
+        presence.left(agent, first)
+        assert (first, ChangeKind.PRESENCE) in kinds(collect(feed, {(first, ChangeKind.PRESENCE)}))
+        presence.leave_all(other_agent)
+        changes = collect(feed, {(second, ChangeKind.PRESENCE)})
+        assert kinds(changes) == {(second, ChangeKind.PRESENCE)}
     finally:
         feed.close()
 

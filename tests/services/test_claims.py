@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from helpers.fake_clock import FakeClock
 
 from desktop_app.config import CLAIM_LEASE_ENV_VAR, DEFAULT_CLAIM_LEASE, claim_lease
 from desktop_app.domain.vocabulary import TicketStatus
@@ -13,17 +14,6 @@ from desktop_app.services.claims import ClaimService
 from desktop_app.services.tickets import TicketService
 
 LEASE = timedelta(minutes=10)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = datetime(2024, 6, 1, 9, 0, 0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 @pytest.fixture

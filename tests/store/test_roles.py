@@ -17,6 +17,7 @@ from desktop_app.domain.clock import utcnow
 from desktop_app.store.audit import AuditRepository
 from desktop_app.store.claims import ClaimRepository
 from desktop_app.store.database import Database
+from desktop_app.store.presence import PresenceRepository
 from desktop_app.store.roles import RoleSetupError, init_app_role, scram_verifier
 from desktop_app.store.schema import AuditEntry, Ticket
 from desktop_app.store.tickets import TicketRepository
@@ -63,6 +64,12 @@ def test_app_role_does_the_apps_work(app_db: Database, make_ticket) -> None:  # 
     with app_db.session() as session:
         claim = ClaimRepository(session).claim_next("客服小美", ["new", "open"], now, now + timedelta(minutes=5))
     assert claim is not None
+    with app_db.session() as session:  # presence: insert, the heartbeat's upsert, delete
+        presence = PresenceRepository(session)
+        presence.mark(claim.ticket_id, "客服小李", now, now + timedelta(seconds=90))
+        presence.mark(claim.ticket_id, "客服小李", now, now + timedelta(seconds=120))
+        assert [p.user_name for p in presence.live(claim.ticket_id, now)] == ["客服小李"]
+        assert presence.remove_all("客服小李") == [claim.ticket_id]
     with app_db.session() as session:
         assert session.scalar(select(func.count()).select_from(Ticket)) == 2
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == 1
@@ -140,6 +147,7 @@ def test_the_documented_sql_is_what_init_roles_runs() -> None:
     skipped = ("--", "CREATE ROLE")
     documented = [line.rstrip(";") for line in block.splitlines() if line and not line.startswith(skipped)]
     tables = [*Base.metadata.tables, "alembic_version"]
-    sequences = [f"{name}_id_seq" for name in Base.metadata.tables]
+    # Tables with an integer id draw it from a sequence; ticket_presence (a composite key) has none.
+    sequences = [f"{name}_id_seq" for name, table in Base.metadata.tables.items() if "id" in table.c]
     _, shown = app_role_statements("aftersales_app", "public", "aftersales", tables, sequences, False, None)
     assert documented == shown[1:]

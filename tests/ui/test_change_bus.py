@@ -76,7 +76,7 @@ def test_the_open_ticket_shows_a_new_message_but_a_reply_to_the_old_one_is_stale
     ticket_id, before = pane.ticket_id, len(pane.ticket.messages)
     TicketService(other_client).add_customer_message(ticket_id, "我又补充一句：颜色要黑色")
     qtbot.waitUntil(lambda: len(pane.ticket.messages) == before + 1, timeout=PUSH_TIMEOUT_MS)
-    assert "颜色要黑色" in pane.thread.toPlainText()
+    assert "颜色要黑色" in pane.conversation.toPlainText()
 
     type_chinese(pane.editor.text_edit, "好的，已为您备注。")
     pane.editor.send_button.click()

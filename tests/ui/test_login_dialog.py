@@ -12,6 +12,7 @@ from desktop_app.services.access import Role
 from desktop_app.services.accounts import AccountService
 from desktop_app.store.database import Database
 from desktop_app.ui.dialogs.login_dialog import LoginDialog
+from helpers.events import deliver_posted_events
 
 PASSWORD = "correct horse"
 
@@ -75,5 +76,5 @@ def test_cancel_while_checking_ignores_the_result(qtbot, accounts: AccountServic
     _fill(qtbot, dialog, "主管老王", PASSWORD)
     dialog.reject()
     dialog.runner.wait(5000)
-    qtbot.wait(50)
+    deliver_posted_events()
     assert dialog.result() == QDialog.DialogCode.Rejected and dialog.user is None

@@ -162,7 +162,7 @@ def test_a_supervisor_reveals_the_original_text_and_it_is_audited(qtbot, demo_db
     pane = window.ticket_pane
     pane.open_ticket(ticket_id)
     qtbot.waitUntil(lambda: pane.ticket_id == ticket_id, timeout=5000)
-    assert PHONE not in pane.thread.toPlainText()  # masked on screen
+    assert PHONE not in pane.conversation.toPlainText()  # masked on screen
     assert pane.reveal_button.isVisible()
     qtbot.mouseClick(pane.reveal_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: pane.reveal_dialog is not None and pane.reveal_dialog.isVisible(), timeout=5000)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from desktop_app.services.tickets import StaleTicketError, TicketService
 from desktop_app.store.schema import Feedback, Ticket
+from helpers.events import deliver_posted_events
 
 AGENT = "客服小美"
 SQL_ERROR = OperationalError("UPDATE tickets SET assignee=? WHERE tickets.id = ?", {}, Exception("database is locked"))
@@ -131,9 +132,8 @@ def test_stale_write_for_a_ticket_no_longer_open_does_not_reload_this_one(qtbot,
     real_open = pane._tickets.open
     monkeypatch.setattr(pane._tickets, "open", lambda tid, agent: opened.append(tid) or real_open(tid, agent))
     pane._write_failed(first.id, first.external_id, pane.STATUS, StaleTicketError("stale"))
-    qtbot.wait(100)
     main_window.reader.wait(3000)
-    qtbot.wait(50)
+    deliver_posted_events()
     assert opened == []
     assert pane.ticket_id == other
     assert first.external_id in pane.banner.text() and "状态没有改成功" in pane.banner.text()
@@ -146,7 +146,7 @@ def test_reload_does_not_cancel_a_newer_open(qtbot, main_window):
     pane.reload()  # e.g. a conflict on the ticket being left
     qtbot.waitUntil(lambda: pane.ticket_id == other, timeout=3000)
     main_window.reader.wait(3000)
-    qtbot.wait(50)
+    deliver_posted_events()
     assert pane.ticket_id == other
 
 
@@ -160,7 +160,7 @@ def test_text_typed_while_switching_is_saved_to_the_ticket_it_was_typed_on(qtbot
     pane.editor.text_edit.insertPlainText("，第二段")  # before the other ticket arrives
     qtbot.waitUntil(lambda: pane.ticket_id == other, timeout=3000)
     main_window.writer.wait(3000)
-    qtbot.wait(50)
+    deliver_posted_events()
     assert _stored(demo_db, first).draft.body == "第一段，第二段"
     assert _stored(demo_db, other).draft is None
     assert pane.editor.text == ""

@@ -12,6 +12,7 @@ import desktop_app.ui.workstation.main_window as main_window_module
 from desktop_app.services.importing import ImportReport
 from desktop_app.services.queue import QueueService
 from desktop_app.ui.dialogs.import_dialog import MAX_ERRORS_SHOWN, explain_import_error
+from helpers.events import deliver_posted_events
 
 AGENT = "客服小美"
 
@@ -32,7 +33,7 @@ def test_start_up_queries_the_queue_once(qtbot, demo_db, demo_agent, monkeypatch
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 60, timeout=5000)
     qtbot.waitUntil(lambda: window.ticket_pane.ticket is not None, timeout=5000)
     window.reader.wait(3000)
-    qtbot.wait(100)
+    deliver_posted_events()
     assert len(calls) == 1, calls
     header = window.queue_panel.table.horizontalHeader()
     waiting = [c.key for c in window.queue_model.columns].index("waiting")

@@ -20,8 +20,13 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.config import resolve_db_url
+
+if TYPE_CHECKING:
+    from desktop_app.services.access import User
+    from desktop_app.store.database import Database
 
 ROLE_CHOICES = ("agent", "supervisor")
 
@@ -129,7 +134,7 @@ def _cli_error(message: str) -> Exception:
 
 
 @contextmanager
-def _session(args: argparse.Namespace) -> Iterator[tuple[object, _Passwords]]:
+def _session(args: argparse.Namespace) -> Iterator[tuple[Database, _Passwords]]:
     """The database, with service errors turned into one-line CLI errors."""
     from desktop_app.cli.common import open_database as _open_database
     from desktop_app.services.access import PermissionDenied
@@ -146,7 +151,7 @@ def _session(args: argparse.Namespace) -> Iterator[tuple[object, _Passwords]]:
         db.close()
 
 
-def _sign_in(db, args: argparse.Namespace, passwords: _Passwords):  # type: ignore[no-untyped-def]
+def _sign_in(db: Database, args: argparse.Namespace, passwords: _Passwords) -> User:
     from desktop_app.services.accounts import AccountService
 
     return AccountService(db).authenticate(args.as_user, passwords.ask(f"Password for {args.as_user}: "))
@@ -156,7 +161,7 @@ def run_user(args: argparse.Namespace) -> int:
     from desktop_app.services.accounts import AccountService
 
     with _session(args) as (db, passwords):
-        accounts = AccountService(db)  # type: ignore[arg-type]
+        accounts = AccountService(db)
         first_run = not accounts.has_users()
         if args.user_command == "list" and first_run:
             print("no users yet; add the first supervisor with: aftersales user add NAME", file=sys.stderr)
@@ -193,7 +198,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     from desktop_app.services.audit import AuditService
 
     with _session(args) as (db, _passwords):
-        report = AuditService(db).verify()  # type: ignore[arg-type]
+        report = AuditService(db).verify()
     if report.ok:
         print(f"OK: {report.rows} audit {'row' if report.rows == 1 else 'rows'}, hash chain intact")
         return 0
@@ -222,7 +227,7 @@ def run_audit(args: argparse.Namespace) -> int:
         raise _cli_error("--limit must be positive and --offset not negative")
     with _session(args) as (db, passwords):
         actor = _sign_in(db, args, passwords)
-        for row in AuditService(db).read(actor, args.limit, args.offset):  # type: ignore[arg-type]
+        for row in AuditService(db).read(actor, args.limit, args.offset):
             if args.json:
                 payload = {"id": row.id, "at": row.at.isoformat(), "actor": row.actor, "action": row.action}
                 print(json.dumps(payload | {"ticket_id": row.ticket_id, "ticket": row.ticket_external_id, "detail": row.detail}, ensure_ascii=False))
@@ -238,7 +243,7 @@ def run_export_training(args: argparse.Namespace) -> int:
 
     with _session(args) as (db, passwords):
         actor = _sign_in(db, args, passwords)
-        result = export_training(db, actor, args.out)  # type: ignore[arg-type]
+        result = export_training(db, actor, args.out)
     print(f"wrote {result.tickets} tickets and {result.replies} reply pairs to {result.path}", file=sys.stderr)
     return 0
 

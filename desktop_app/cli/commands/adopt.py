@@ -13,7 +13,7 @@ from pathlib import Path
 
 from desktop_app.nlp.drafting.prompt import CHAT_FORMAT, DraftRequest
 from desktop_app.nlp.drafting.drafter import CONFIG_FILE, ReplyDrafter
-from desktop_app.training.drafter.export import set_default_threads, write_manifest
+from desktop_app.nlp.drafting.folder import set_default_threads, write_manifest
 
 
 class AdoptError(ValueError):
@@ -40,4 +40,4 @@ def adopt_folder(folder: Path, name: str | None, prompt_format: str = CHAT_FORMA
     )
     drafter = ReplyDrafter.load(folder, threads=threads)
     result = drafter.draft(DraftRequest(text="你好，我的快递到哪了？"), max_new_tokens=16)
-    return {"folder": str(folder), "name": manifest["name"], "format": drafter.format, "sample": result.text}
+    return {"folder": str(folder), "name": manifest.name, "format": drafter.format, "sample": result.text}

@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
 
     with _session(args) as (db, passwords):
         user = _sign_in(db, args, passwords)
-        claims = ClaimService(db)  # type: ignore[arg-type]
+        claims = ClaimService(db)
+        found: tuple[int, str, str | None] | None
         if args.claim:
             claim = claims.claim_next(user)
             found = None if claim is None else (claim.ticket_id, claim.external_id, claim.until.isoformat() + "Z")
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             ticket_id = claims.peek_next(user)
             found = None
             if ticket_id is not None:
-                ticket = TicketService(db).open(ticket_id, user.name).ticket  # type: ignore[arg-type]
+                ticket = TicketService(db).open(ticket_id, user.name).ticket
                 found = (ticket.id, ticket.external_id, None)
     if args.json:
         keys = ("id", "external_id", "lease_until")

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failures else EXIT_OK
 
 
-def _second_pass(args: argparse.Namespace, tickets: list) -> int:  # type: ignore[type-arg]
+def _second_pass(args: argparse.Namespace, tickets: list) -> int:
     from desktop_app.config import default_kb_dir
     from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
     from desktop_app.training.common.corpus_review import blind_sample, review_summary

@@ -8,7 +8,7 @@ Optional ``order_id`` and ``customer`` fields are filled into the draft as in th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from desktop_app.cli.commands.classify import BadLine
@@ -76,7 +76,10 @@ def view_of(request: DraftRequest) -> TicketView:
 
 
 def draft_one(
-    request: DraftRequest, drafter: Drafter, retriever: Retriever | None, on_token=None  # type: ignore[no-untyped-def]
+    request: DraftRequest,
+    drafter: Drafter,
+    retriever: Retriever | None,
+    on_token: Callable[[str], None] | None = None,
 ) -> DraftOutcome:
     """One draft through the app's own pipeline: masking, retrieval, generation, promise check."""
     return draft_ticket(drafter, plan_draft(view_of(request), retriever), on_token=on_token)

@@ -20,7 +20,9 @@ Common = Callable[[argparse.ArgumentParser], None]
 
 
 def add_parser(sub: argparse._SubParsersAction, common: Common) -> None:
-    parser = sub.add_parser("watch", help="print every change to the tickets (ticket, message, tags, draft, claim)")
+    parser = sub.add_parser(
+        "watch", help="print every change to the tickets (ticket, message, tags, draft, claim, presence)"
+    )
     common(parser)
     parser.add_argument("--json", action="store_true", help='one JSON object a line: {"ticket", "change", "at"}')
 

@@ -30,7 +30,8 @@ POLICY_MIN_RANKED = 0.5  # ranker probability (+ a little BM25) for the same con
 class Drafter(Protocol):
     """What drafting needs of a model: :class:`ReplyDrafter` in-process or in a child process."""
 
-    name: str
+    @property
+    def name(self) -> str: ...  # read-only: ReplyDrafter's is its folder's name
 
     def stream(
         self,

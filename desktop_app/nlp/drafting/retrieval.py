@@ -10,8 +10,7 @@ entries the ranker never saw (a company's own) are found by BM25.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 
 from desktop_app.nlp.char_tfidf import tfidf_features
 from desktop_app.nlp.drafting.knowledge_base import KbEntry, KbHit, KnowledgeBase
+from desktop_app.nlp.manifest import MANIFEST_FILE, Manifest, file_hashes
 from desktop_app.nlp.model_folder import ModelFolderError, open_model_folder
 
 TASK = "kb-ranking"
@@ -96,7 +96,7 @@ class Retriever:
         }
         return [KbHit(e, s) for e, s in self._ordered(relevant, lambda i: relevant[i])][:limit]
 
-    def _ordered(self, scores: dict[str, float], key) -> list[tuple[KbEntry, float]]:  # type: ignore[no-untyped-def]
+    def _ordered(self, scores: dict[str, float], key: Callable[[str], float]) -> list[tuple[KbEntry, float]]:
         entries = {e.id: e for e in self.kb.entries}
         ranked = sorted(scores, key=lambda i: (-key(i), i))
         return [(entries[i], round(float(scores[i]), 4)) for i in ranked if i in entries]
@@ -104,19 +104,17 @@ class Retriever:
 
 def load_ranker(folder: Path | None) -> KbRanker | None:
     """The ranker in ``folder`` when there is one; None (BM25 alone) when the folder is absent."""
-    if folder is None or not (folder / "manifest.json").is_file():
+    if folder is None or not (folder / MANIFEST_FILE).is_file():
         return None
     return KbRanker.load(folder)
 
 
 def write_ranker(folder: Path, arrays: dict[str, np.ndarray], manifest: dict) -> None:
     """The ranker folder: weights and a manifest with their sha256 (training side calls this)."""
-    from desktop_app.nlp.model_folder import file_hashes
-
     folder.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(folder / WEIGHTS_FILE, **arrays)
-    manifest = {**manifest, "task": TASK, "files": file_hashes(folder, [WEIGHTS_FILE])}
-    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    np.savez_compressed(folder / WEIGHTS_FILE, allow_pickle=False, **arrays)
+    files = file_hashes(folder, [WEIGHTS_FILE])
+    Manifest.from_json({**manifest, "task": TASK, "files": files}, folder / MANIFEST_FILE).write(folder)
 
 
 def recall_at(hits: Sequence[Sequence[str]], gold: Sequence[Sequence[str]], k: int = 3) -> dict[str, float]:

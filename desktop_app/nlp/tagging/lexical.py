@@ -90,7 +90,7 @@ class LexicalHead:
 
 
 def save_lexical_head(head: LexicalHead, path: Path) -> None:
-    np.savez_compressed(path, **head.arrays())
+    np.savez_compressed(path, allow_pickle=False, **head.arrays())
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from desktop_app.domain.vocabulary import NEGATIVE, FlagRule
-from desktop_app.nlp.model_folder import ModelFolder, ModelFolderError, open_model_folder
+from desktop_app.nlp.model_folder import Manifest, ModelFolder, ModelFolderError, open_model_folder
 from desktop_app.nlp.tagging.lexical import LEXICAL_FILE, Blend, LexicalHead
 from desktop_app.nlp.text import clean_text
 
@@ -73,7 +73,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
-def _label_list(manifest: dict[str, Any], task: str, where: Path) -> tuple[str, ...]:
+def _label_list(manifest: Manifest, task: str, where: Path) -> tuple[str, ...]:
     labels = (manifest.get("labels") or {}).get(task)
     if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
         raise ModelFolderError(f"{where / 'manifest.json'} has no labels.{task} list")
@@ -82,7 +82,7 @@ def _label_list(manifest: dict[str, Any], task: str, where: Path) -> tuple[str, 
     return tuple(labels)
 
 
-def _temperatures(manifest: dict[str, Any], where: Path) -> tuple[float, float]:
+def _temperatures(manifest: Manifest, where: Path) -> tuple[float, float]:
     """The manifest's ``calibration`` temperatures (1.0 when absent: an uncalibrated model)."""
     calibration = manifest.get("calibration") or {}
     if not isinstance(calibration, dict):
@@ -103,7 +103,7 @@ def _lexical_part(folder: ModelFolder) -> tuple[LexicalHead, Blend] | None:
         return None
     where = folder.path / "manifest.json"
     blend = Blend.from_manifest(section, where)
-    if section.get("file") != LEXICAL_FILE or LEXICAL_FILE not in folder.manifest.get("files", {}):
+    if section.get("file") != LEXICAL_FILE or LEXICAL_FILE not in folder.manifest.files:
         raise ModelFolderError(f"{where}: lexical.file must be {LEXICAL_FILE!r}, listed with its sha256 in files")
     intents = len(_label_list(folder.manifest, "intent", folder.path))
     sentiments = len(_label_list(folder.manifest, "sentiment", folder.path))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import torch
 
@@ -12,11 +12,11 @@ T = TypeVar("T")
 
 
 def length_bucketed_batches(
-    items: Sequence[Sequence[int]],
+    items: Sequence[Any],
     batch_tokens: int,
     rng: random.Random,
-    key=len,  # type: ignore[no-untyped-def]
-) -> Iterator[list]:
+    key: Callable[[Any], int] = len,  # the token count of an item: len of a token list by default
+) -> Iterator[list[Any]]:
     """Shuffle, sort within chunks of 100 batches by length, cut by a token budget, shuffle batches."""
     order = list(range(len(items)))
     rng.shuffle(order)

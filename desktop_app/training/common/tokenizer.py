@@ -42,6 +42,15 @@ def build_tokenizer(texts: Iterable[str], vocab_size: int = 8000, min_frequency:
     return tokenizer
 
 
+def special_id(tokenizer: Tokenizer, token: str) -> int:
+    """The id of a special token the training code relies on ([PAD], [MASK], EOS, …); a
+    vocabulary without it is not one of ours, so say so here rather than pad with None."""
+    token_id = tokenizer.token_to_id(token)
+    if token_id is None:
+        raise ValueError(f"the tokenizer has no {token} token")
+    return token_id
+
+
 def save_tokenizer(tokenizer: Tokenizer, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tokenizer.save(str(path))

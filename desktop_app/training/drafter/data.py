@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,8 @@ from desktop_app.nlp.drafting.prompt import DraftRequest, Turn, render_context
 
 if TYPE_CHECKING:
     from desktop_app.nlp.drafting.pipeline import TicketView
+    from desktop_app.nlp.drafting.retrieval import Retriever
+    from desktop_app.training.common.corpus import CorpusTicket
 from desktop_app.nlp.text import EMOJI, clean_text
 
 _NOISE = re.compile(r"^(?:[\W_]|\[EMOJI\])*$")
@@ -243,7 +245,7 @@ def target_reply(reply: str) -> str:
     return clean_keep_numbers(reply).replace("\n", "，")
 
 
-def corpus_view(ticket) -> TicketView:  # type: ignore[no-untyped-def]
+def corpus_view(ticket: CorpusTicket) -> TicketView:
     from desktop_app.nlp.drafting.pipeline import TicketView
 
     return TicketView(
@@ -256,7 +258,7 @@ def corpus_view(ticket) -> TicketView:  # type: ignore[no-untyped-def]
     )
 
 
-def training_request(ticket, retriever, rng: random.Random) -> DraftRequest:  # type: ignore[no-untyped-def]
+def training_request(ticket: CorpusTicket, retriever: Retriever, rng: random.Random) -> DraftRequest:
     """The app's own plan for ``ticket``, with the entries the reply was written from.
 
     The gold entries are always in the prompt (a reply must never be learned without the
@@ -283,7 +285,9 @@ def training_request(ticket, retriever, rng: random.Random) -> DraftRequest:  # 
     )
 
 
-def drafter_lm_texts(data: Path | None, corpus_train, kb_texts: Iterable[str], held_out: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
+def drafter_lm_texts(
+    data: Path | None, corpus_train: Sequence[CorpusTicket], kb_texts: Iterable[str], held_out: set[str]
+) -> list[str]:
     """Plain text for the language-model stage: the corpus train split's turns and replies, the
     KB, and the substantive JDDC agent replies (no stock lines); no dev/test text."""
     from desktop_app.nlp.text import clean_keep_numbers

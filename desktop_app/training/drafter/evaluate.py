@@ -40,7 +40,7 @@ def most_frequent_reply(data: Path) -> str:
 class NearestReply:
     """Retrieval-only baseline: the reference reply of the most similar corpus train ticket."""
 
-    def __init__(self, train: Sequence) -> None:  # type: ignore[type-arg]
+    def __init__(self, train: Sequence) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.preprocessing import normalize
 
@@ -49,13 +49,13 @@ class NearestReply:
         self.matrix = normalize(self.vectorizer.fit_transform([t.customer_text for t in train]))
         self.train = list(train)
 
-    def __call__(self, texts: Sequence[str]) -> list:  # type: ignore[type-arg]
+    def __call__(self, texts: Sequence[str]) -> list:
         queries = self._normalize(self.vectorizer.transform(list(texts)))
         best = (queries @ self.matrix.T).toarray().argmax(axis=1)
         return [self.train[int(b)] for b in best]
 
 
-def _figures(drafts: Sequence[str], references: Sequence[str], prompts: Sequence[str], tickets: Sequence,  # type: ignore[type-arg]
+def _figures(drafts: Sequence[str], references: Sequence[str], prompts: Sequence[str], tickets: Sequence,
              marks: Sequence[int]) -> dict:
     negative = [i for i, t in enumerate(tickets) if t.sentiment == "negative" or t.intent == "complaint"]
     counts = Counter(drafts)
@@ -81,7 +81,7 @@ def _figures(drafts: Sequence[str], references: Sequence[str], prompts: Sequence
 
 
 def evaluate_corpus(
-    drafter: Drafter, retriever: Retriever, train: Sequence, test: Sequence, tags: dict[str, tuple[str, str]] | None  # type: ignore[type-arg]
+    drafter: Drafter, retriever: Retriever, train: Sequence, test: Sequence, tags: dict[str, tuple[str, str]] | None
 ) -> tuple[dict, list[dict]]:
     """Drafter and baseline on ``test``; returns the figures and one record per ticket for the judge.
 
@@ -97,7 +97,7 @@ def evaluate_corpus(
             intent, sentiment = tags[ticket.id]
             view = TicketView(view.turns, intent, sentiment, view.order_id, view.product, "", ticket.id)
         outcomes.append(draft_ticket(drafter, plan_draft(view, retriever)))
-    nearest = NearestReply(train)(t.customer_text for t in test)
+    nearest = NearestReply(train)([t.customer_text for t in test])
     prompts = [build_v2_prompt(o.plan.request) for o in outcomes]
     fills = [o.plan.request.order_id for o in outcomes]
     prompts = [p + f + "\n".join(o.plan.support) for p, f, o in zip(prompts, fills, outcomes, strict=True)]

@@ -7,29 +7,14 @@ the sha256 of every file; the app refuses the folder if any differs.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop_app.nlp.drafting.prompt import CONTEXT_CHARS, DEFAULT_FORMAT, KB_CHARS
-from desktop_app.nlp.drafting.drafter import CONFIG_FILE, DEFAULT_MAX_NEW_TOKENS, TASK
-from desktop_app.nlp.model_folder import MANIFEST, file_hashes
-
-LICENCES = {
-    "authored_corpus": "resources/corpus, written for this project (its own; no third-party terms)",
-    "jddc_pairs": "JDDC competition data (JD.com), research use; no licence stated (LM stage only)",
-    "jddc2019": "JDDC 2019 (JD.com), research use; no licence stated",
-    "csds": "CSDS test split (EMNLP 2021, xiaolinAndy/CSDS); no licence stated",
-    "knowledge_base": "resources/kb, written for this project",
-}
-
-
-FREQUENCY_PENALTY = 1.0  # 0 turns it off
-SAMPLING = {"temperature": 0.8, "top_p": 0.9}  # 重新生成 only; the first draft is greedy
+from desktop_app.nlp.drafting.folder import write_manifest
+from desktop_app.nlp.manifest import Manifest
 
 
 class BuilderError(RuntimeError):
@@ -63,111 +48,6 @@ def run_builder(hf_folder: Path, out: Path, precision: str = "int8", cache: Path
     return sorted(p.name for p in out.iterdir() if p.is_file())
 
 
-def set_default_threads(out: Path, threads: int = 2) -> None:
-    """Leave a core for the UI: the decoder session uses two intra-op threads unless overridden."""
-    config_path = out / CONFIG_FILE
-    config = json.loads(config_path.read_text("utf-8"))
-    options = config["model"]["decoder"].setdefault("session_options", {})
-    options["intra_op_num_threads"] = threads
-    options["inter_op_num_threads"] = 1
-    config_path.write_text(json.dumps(config, indent=4), "utf-8")
-
-
-def write_manifest(
-    out: Path,
-    *,
-    name: str,
-    architecture: dict[str, Any],
-    precision: str,
-    training: dict[str, Any],
-    metrics: dict[str, Any] | None = None,
-    prompt_format: str = DEFAULT_FORMAT,
-) -> dict[str, Any]:
-    manifest: dict[str, Any] = {
-        "name": name,
-        "version": date.today().isoformat(),
-        "task": TASK,
-        "runtime": "onnxruntime-genai",
-        "prompt": {
-            "format": prompt_format,
-            "max_new_tokens": DEFAULT_MAX_NEW_TOKENS,
-            "context_chars": CONTEXT_CHARS,
-            "kb_chars": KB_CHARS,
-            "repetition_penalty": 1.0,
-            "frequency_penalty": FREQUENCY_PENALTY,
-            **SAMPLING,
-            "no_repeat_ngram": 3,
-            "slots": {"[ORDER]": "ticket order_id"},
-        },
-        "architecture": architecture,
-        "quantization": f"onnxruntime-genai model builder, {precision} weights (MatMulNBits), CPU",
-        "training_data": training,
-        "licences": LICENCES,
-        "metrics": metrics or {},
-    }
-    # The card is written first so that its hash is in the manifest like every other file's.
-    (out / "README.md").write_text(model_card(manifest), "utf-8")
-    files = [p.name for p in out.iterdir() if p.is_file() and p.name != MANIFEST]
-    manifest["files"] = file_hashes(out, files)
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-    return manifest
-
-
-def model_card(manifest: dict[str, Any]) -> str:
-    metrics = manifest.get("metrics", {})
-    lines = [
-        f"# {manifest['name']} (reply drafter)",
-        "",
-        "A small decoder-only transformer (transformers' Qwen2 classes) trained from scratch: a language-model",
-        "stage on the plain Chinese text at hand, then fine-tuning on the project's own authored corpus",
-        "(resources/corpus, train split) in the exact prompt the app builds. It writes the reply from the",
-        "knowledge-base entries retrieved for the ticket; an agent always reads it before anything is sent.",
-        "",
-        "## Architecture",
-        "",
-        "```json",
-        json.dumps(manifest["architecture"], indent=2),
-        "```",
-        "",
-        f"Quantization: {manifest['quantization']}.",
-        "",
-        "## Prompt",
-        "",
-        f"Format `{manifest['prompt']['format']}` (desktop_app/nlp/drafting/prompt.py): ticket intent and sentiment",
-        "from the tagger, the full text of the two best knowledge-base entries (ranker + BM25, models/retriever),",
-        "the order facts and the recent turns. While decoding, a digit string may only be one that occurs in",
-        "the prompt, and the entries' never_promise phrases are banned; afterwards the promise check marks",
-        "sentences that commit the shop without support. `[ORDER]` is filled with the ticket's own number.",
-        "",
-        "## Training data and licences",
-        "",
-        "```json",
-        json.dumps(manifest["training_data"], ensure_ascii=False, indent=2),
-        "```",
-        "",
-    ]
-    lines += [f"- {source}: {licence}" for source, licence in manifest["licences"].items()]
-    lines += [
-        "",
-        "The fine-tuning data is the project's own. The dialogue corpora used in the language-model stage",
-        "carry no licence or research-only terms. To retrain on your own sent replies:",
-        "`aftersales train drafter --feedback --db URL` (the pairs of AI draft and sent text the app stores).",
-        "",
-        "## Metrics",
-        "",
-        "```json",
-        json.dumps(metrics, ensure_ascii=False, indent=2),
-        "```",
-        "",
-        "## Limits",
-        "",
-        "Small (a few million parameters) and fine-tuned on a few thousand tickets: it learns the shop's",
-        "register and to restate the retrieved entry; it knows no facts of its own. When retrieval misses,",
-        "the draft is about the wrong policy: the agent sees which entries it used beside the reply.",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def finalise(out: Path, manifest_fields: dict[str, Any]) -> dict[str, Any]:
+def finalise(out: Path, manifest_fields: dict[str, Any]) -> Manifest:
     """Model card and manifest (sha256 of every file, the card included)."""
     return write_manifest(out, **manifest_fields)

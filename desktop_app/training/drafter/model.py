@@ -68,7 +68,8 @@ def tokenizer_config(max_length: int) -> dict[str, object]:
 
 
 def build_decoder(size: DecoderSize, tokenizer: Tokenizer) -> Qwen2ForCausalLM:
-    config = Qwen2Config(
+    # rope_theta goes through PreTrainedConfig's **kwargs (legacy rope settings), hidden by its typed fields.
+    config = Qwen2Config(  # type: ignore[call-arg]
         vocab_size=tokenizer.get_vocab_size(),
         hidden_size=size.hidden,
         intermediate_size=size.intermediate,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import torch
 from tokenizers import Tokenizer
@@ -21,9 +21,13 @@ from desktop_app.config import RESOURCES_DIR
 from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
 from desktop_app.nlp.drafting.prompt import EOS, PAD
 from desktop_app.training.common.corpora import load_tickets
+from desktop_app.training.common.tokenizer import special_id
 from desktop_app.training.drafter.data import DraftPair
 from desktop_app.training.drafter.model import DecoderSize, build_decoder, build_tokenizer, save_hf_folder
 from desktop_app.training.drafter.train import DrafterTrainSettings, Sequence_, encode_example, train_decoder
+
+if TYPE_CHECKING:
+    from desktop_app.nlp.drafting.retrieval import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +69,9 @@ def _corpus(corpus_dir: Path | None) -> list:
     return load_authored(corpus_dir or CORPUS_DIR)
 
 
-def build_retriever(work: Path, train: Sequence, dev: Sequence, test: Sequence, kb: KnowledgeBase):  # type: ignore[no-untyped-def]
+def build_retriever(
+    work: Path, train: Sequence, dev: Sequence, test: Sequence, kb: KnowledgeBase
+) -> tuple[Retriever, dict[str, dict[str, float]]]:
     """Train the KB ranker on the corpus train split, measure recall@3, save it under ``work``."""
     from desktop_app.nlp.drafting.retrieval import Retriever
     from desktop_app.training.drafter.retriever import evaluate_retrieval, save_ranker, train_ranker
@@ -132,9 +138,9 @@ def train_drafter_model(
     else:
         tokenizer = build_tokenizer([*lm_texts, *prompts, *replies], recipe.size.vocab_size)
         tokenizer.save(str(tokenizer_path))
-    pad = tokenizer.token_to_id(PAD)
+    pad = special_id(tokenizer, PAD)
 
-    def progress(stage: str):  # type: ignore[no-untyped-def]
+    def progress(stage: str) -> Callable[[int, int, float], None]:
         return lambda step, total, loss: log.info("drafter %s step %d/%d loss %.3f", stage, step, total, loss)
 
     pretrained = work / "pretrained-hf"
@@ -144,7 +150,7 @@ def train_drafter_model(
         pretrain_stats = json.loads((work / "pretrain_stats.json").read_text("utf-8"))
     else:
         model = build_decoder(recipe.size, tokenizer)
-        eos = tokenizer.token_to_id(EOS)
+        eos = special_id(tokenizer, EOS)
         lm_sequences = []
         for text in lm_texts:
             ids = tokenizer.encode(text, add_special_tokens=False).ids[: recipe.pretrain.max_length - 1] + [eos]
@@ -225,12 +231,12 @@ def _metrics_summary(report: dict) -> dict:
     return summary
 
 
-def _speed(out: Path, hf: Path, requests: Sequence, limit: int | None) -> dict:  # type: ignore[type-arg]
+def _speed(out: Path, hf: Path, requests: Sequence, limit: int | None) -> dict:
     """``bench drafter`` figures for the card: the exported model against torch eager, one run."""
     from desktop_app.training.drafter.bench import run_drafter_bench
 
     lines = run_drafter_bench(out, hf, list(requests), threads=2, new_tokens=48 if limit is None else 6)
-    speed = {
+    speed: dict[str, Any] = {
         "setting": f"{len(requests)} corpus test prompts, batch 1, 2 threads, greedy, fixed new tokens",
         "engines": [{k: round(v, 1) if isinstance(v, float) else v for k, v in vars(line).items()} for line in lines],
     }
@@ -239,7 +245,7 @@ def _speed(out: Path, hf: Path, requests: Sequence, limit: int | None) -> dict: 
     return speed
 
 
-def corpus_tags(tagger_dir: Path | None, tickets: Sequence) -> dict[str, tuple[str, str]] | None:  # type: ignore[type-arg]
+def corpus_tags(tagger_dir: Path | None, tickets: Sequence) -> dict[str, tuple[str, str]] | None:
     """The shipped tagger's (intent, sentiment) per ticket, as the app would have them."""
     if tagger_dir is None or not (tagger_dir / "manifest.json").is_file():
         return None
@@ -293,7 +299,8 @@ def export_and_evaluate(
     import shutil
 
     from desktop_app.nlp.drafting.prompt import V2_FORMAT
-    from desktop_app.training.drafter.export import finalise, run_builder, set_default_threads
+    from desktop_app.nlp.drafting.folder import set_default_threads
+    from desktop_app.training.drafter.export import finalise, run_builder
 
     hf = work / "hf"
     summary_path = work / "training_summary.json"
@@ -334,4 +341,4 @@ def export_and_evaluate(
     json_path, md_path = write_drafter_report(report, report_dir, records)
     metrics = {**_metrics_summary(report), "speed": report["speed"]}
     manifest = finalise(out, {**fields, "metrics": metrics})
-    return {"model": str(out), "report": [str(json_path), str(md_path)], "metrics": manifest["metrics"]}
+    return {"model": str(out), "report": [str(json_path), str(md_path)], "metrics": manifest.get("metrics")}

@@ -21,6 +21,9 @@ import torch
 from tokenizers import Tokenizer
 from transformers import Qwen2ForCausalLM
 
+from desktop_app.training.common.schedule import cosine_with_floor
+from desktop_app.training.common.tokenizer import special_id
+
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +52,7 @@ def encode_example(
 ) -> Sequence_:
     """Prompt tokens, reply tokens and the end token; the prompt is cut from its front when too long."""
     prompt_ids = tokenizer.encode(prompt, add_special_tokens=False).ids
-    reply_ids = tokenizer.encode(reply, add_special_tokens=False).ids + [tokenizer.token_to_id(eos)]
+    reply_ids = tokenizer.encode(reply, add_special_tokens=False).ids + [special_id(tokenizer, eos)]
     reply_ids = reply_ids[: max_length // 2]
     room = max_length - len(reply_ids)
     if len(prompt_ids) > room:
@@ -106,7 +109,13 @@ def weighted_loss(
 CHECKPOINT_EVERY = 100
 
 
-def _resume(checkpoint: Path | None, settings: DrafterTrainSettings, sequences: int, model, optimizer) -> dict | None:  # type: ignore[no-untyped-def]
+def _resume(
+    checkpoint: Path | None,
+    settings: DrafterTrainSettings,
+    sequences: int,
+    model: Qwen2ForCausalLM,
+    optimizer: torch.optim.Optimizer,
+) -> dict | None:
     """The saved state when ``checkpoint`` is from this very run (settings and data size)."""
     if checkpoint is None or not checkpoint.is_file():
         return None
@@ -157,8 +166,8 @@ def train_decoder(
     rng = random.Random(settings.seed)
     epoch_batches = _batches(sequences, settings.batch_tokens, rng)
     total = max(1, int(len(epoch_batches) * settings.epochs))
-    warmup = max(1, int(total * settings.warmup_fraction))
-    decay, no_decay = [], []
+    decay: list[torch.nn.Parameter] = []
+    no_decay: list[torch.nn.Parameter] = []
     for name, parameter in model.named_parameters():
         (no_decay if parameter.ndim < 2 or "norm" in name else decay).append(parameter)
     optimizer = torch.optim.AdamW(
@@ -173,19 +182,18 @@ def train_decoder(
         started -= resumed["elapsed"]  # the time budget counts the time already spent
         rng.setstate(resumed["rng"])
 
-    def schedule(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        progress = (step - warmup) / max(1, total - warmup)
-        if settings.time_budget_s:
-            # With a time budget the cosine decays by the deadline too, so a run cut short by
-            # it still ends at a low learning rate instead of in the middle of the schedule.
-            progress = max(progress, (time.perf_counter() - started) / settings.time_budget_s)
-        return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+    def time_spent() -> float:
+        # With a time budget the cosine decays by the deadline too (common/schedule.py).
+        return (time.perf_counter() - started) / (settings.time_budget_s or 1.0)
 
     # A resumed run rebuilds the schedule at the step reached (its optimiser state has initial_lr).
-    last = resumed["step"] - 1 if resumed is not None else -1
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule, last_epoch=last)
+    scheduler = cosine_with_floor(
+        optimizer,
+        resumed["total"] if resumed is not None else total,
+        settings.warmup_fraction,
+        last_epoch=resumed["step"] - 1 if resumed is not None else -1,
+        time_progress=time_spent if settings.time_budget_s else None,
+    )
     model.train()
     run_started = time.perf_counter()  # this process's speed, whatever a resumed run spent before
     tokens, smoothed = 0, float("nan")

@@ -27,6 +27,7 @@ from tokenizers import Tokenizer
 
 from desktop_app.nlp.tagging.tagger import TicketTagger
 from desktop_app.nlp.text import clean_text
+from desktop_app.services.tagging import TaggedBatch
 from desktop_app.training.common.batching import pad_batch
 from desktop_app.training.tagger.model import EncoderSize, TicketTaggerModel
 from desktop_app.training.tagger.train import INTENT_LABELS
@@ -137,10 +138,14 @@ def run_app_stall(
                     runner.submit(
                         lambda: service.tag_next_batch(batch_size),
                         lambda batch: finished(batch, started),
-                        lambda error: (failure.append(error), stop()),
+                        failed,
                     )
 
-                def finished(batch, started: float) -> None:  # type: ignore[no-untyped-def]
+                def failed(error: BaseException) -> None:
+                    failure.append(error)
+                    stop()
+
+                def finished(batch: TaggedBatch, started: float) -> None:
                     batch_ms.append((time.perf_counter() - started) * 1000)
                     done[0] += len(batch.ticket_ids)
                     if batch.more:
@@ -184,7 +189,7 @@ def app_line(stall: AppStall, torch_batch_tickets_per_s: float | None) -> BenchL
 
 def torch_model_from(folder: Path, weights: Path) -> TicketTaggerModel:
     tagger = TicketTagger.load(folder)
-    arch = tagger.folder.manifest["architecture"]
+    arch = tagger.folder.manifest.section("architecture")
     size = EncoderSize(arch["layers"], arch["hidden"], arch["heads"], arch["intermediate"], arch["max_length"])
     model = TicketTaggerModel(size.config(arch["vocab_size"], tagger.pad_id), len(INTENT_LABELS))
     model.load_state_dict(torch.load(weights, map_location="cpu"))

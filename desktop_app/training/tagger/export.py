@@ -7,7 +7,6 @@ torch → ONNX (eager attention, dynamic batch and length) → onnxruntime's BER
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import tempfile
@@ -18,7 +17,7 @@ import onnx
 import torch
 from tokenizers import Tokenizer
 
-from desktop_app.nlp.model_folder import MANIFEST, file_hashes
+from desktop_app.nlp.manifest import Manifest, file_hashes
 from desktop_app.training.common.corpora import SENTIMENTS
 from desktop_app.training.tagger.model import EncoderSize, TicketTaggerModel
 from desktop_app.training.tagger.train import INTENT_LABELS
@@ -96,9 +95,7 @@ def write_model_folder(
             ops = fuse_and_quantise(fp32, staging / "model.onnx", size)
         tokenizer.save(str(staging / "tokenizer.json"))
         (staging / "README.md").write_text(model_card, encoding="utf-8")
-        manifest = {
-            "name": "aftersales-tagger",
-            "task": "ticket-tagging",
+        sections = {
             "inputs": INPUTS,
             "outputs": OUTPUTS,
             "labels": {"intent": list(INTENT_LABELS), "sentiment": list(SENTIMENTS)},
@@ -108,8 +105,8 @@ def write_model_folder(
             "quantization": "onnxruntime dynamic int8 (weights), BERT fusion",
             **manifest_fields,
         }
-        manifest["files"] = file_hashes(staging, ["model.onnx", "tokenizer.json", "README.md"])
-        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        files = file_hashes(staging, ["model.onnx", "tokenizer.json", "README.md"])
+        Manifest(name="aftersales-tagger", task="ticket-tagging", files=files, sections=sections).write(staging)
         if out.exists():
             backup = out.with_name(out.name + ".previous")
             shutil.rmtree(backup, ignore_errors=True)

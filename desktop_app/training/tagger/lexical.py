@@ -6,14 +6,13 @@ report compares the encoder alone, the baseline alone and the shipped blend on o
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from desktop_app.nlp.model_folder import file_hashes
+from desktop_app.nlp.manifest import Manifest
 from desktop_app.nlp.tagging.lexical import ABSENT_LOGIT, LEXICAL_FILE, Blend, LexicalHead, save_lexical_head
 from desktop_app.nlp.text import clean_text
 
@@ -21,7 +20,9 @@ MAX_FEATURES = 200_000
 BLEND_GRID = tuple(round(0.1 * i, 1) for i in range(11))
 
 
-def _in_label_order(coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str], labels: Sequence[str]):  # type: ignore[no-untyped-def]
+def _in_label_order(
+    coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str], labels: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
     weights = np.zeros((coef.shape[1], len(labels)), dtype=np.float32)
     bias = np.full(len(labels), ABSENT_LOGIT, dtype=np.float32)
     if len(classes) == 2:  # sklearn keeps one row for two classes: logits (−z/2, z/2) give the same softmax
@@ -79,7 +80,7 @@ def fit_lexical_head(
     )
 
 
-def lexical_predictor(head: LexicalHead):  # type: ignore[no-untyped-def]
+def lexical_predictor(head: LexicalHead) -> Callable[[Sequence[str]], tuple[np.ndarray, np.ndarray]]:
     """A predictor (texts → intent, sentiment probabilities) of the head alone: the baseline."""
 
     def run(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -123,16 +124,15 @@ def attach_lexical_head(
     ship before its model card is written.
     """
     save_lexical_head(head, folder / LEXICAL_FILE)
-    manifest_path = folder / "manifest.json"
-    manifest = json.loads(manifest_path.read_text("utf-8"))
-    if calibration:
-        manifest["calibration"] = calibration
-    manifest["lexical"] = {
-        "file": LEXICAL_FILE,
-        **asdict(blend),
-        "features": len(head.vocabulary),
-        "chosen_on": "corpus dev split, best macro-F1 per task",
-        "dev_macro_f1_by_encoder_share": choice["dev_macro_f1_by_encoder_share"],
-    }
-    manifest["files"] = file_hashes(folder, sorted({*manifest["files"], LEXICAL_FILE}))
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    manifest = Manifest.load(folder)
+    manifest = manifest.replace(
+        calibration=calibration or manifest.get("calibration"),
+        lexical={
+            "file": LEXICAL_FILE,
+            **asdict(blend),
+            "features": len(head.vocabulary),
+            "chosen_on": "corpus dev split, best macro-F1 per task",
+            "dev_macro_f1_by_encoder_share": choice["dev_macro_f1_by_encoder_share"],
+        },
+    )
+    manifest.rehashed(folder, {*manifest.files, LEXICAL_FILE}).write(folder)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
@@ -29,14 +29,14 @@ def classification_report(gold: Sequence[str], predicted: Sequence[str], labels:
     }
 
 
-def binary_accuracy(gold_positive: Sequence[bool], p_positive: Sequence[float], p_negative: Sequence[float]) -> dict:
+def binary_accuracy(gold_positive: Sequence[bool], p_positive: Iterable[float], p_negative: Iterable[float]) -> dict:
     """Binary sentiment: positive iff p(positive) > p(negative), as the issue defines it."""
     predicted = [pos > neg for pos, neg in zip(p_positive, p_negative, strict=True)]
     correct = sum(p == g for p, g in zip(predicted, gold_positive, strict=True))
     return {"n": len(gold_positive), "accuracy": round(correct / max(len(gold_positive), 1), 4)}
 
 
-def flag_threshold_for_recall(gold_negative: Sequence[bool], p_negative: Sequence[float], recall: float) -> float:
+def flag_threshold_for_recall(gold_negative: Sequence[bool], p_negative: Iterable[float], recall: float) -> float:
     """The highest threshold on p(negative) whose recall of negative tickets is ≥ ``recall``."""
     scores = sorted((p for p, g in zip(p_negative, gold_negative, strict=True) if g), reverse=True)
     if not scores:

@@ -18,7 +18,8 @@ class EncoderSize:
     max_length: int = 128
 
     def config(self, vocab_size: int, pad_id: int) -> BertConfig:
-        return BertConfig(
+        # attn_implementation goes through PreTrainedConfig's **kwargs, which its typed fields hide.
+        return BertConfig(  # type: ignore[call-arg]
             vocab_size=vocab_size,
             hidden_size=self.hidden,
             num_hidden_layers=self.layers,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop_app.nlp.model_folder import MANIFEST, file_hashes
+from desktop_app.nlp.manifest import Manifest
 from desktop_app.nlp.tagging.tagger import TicketTagger
 from desktop_app.nlp.text import clean_text
 from desktop_app.training.tagger.evaluate import NEG, POS, EvalSets, Predictor
@@ -172,24 +172,25 @@ def finalise_model_folder(
     folder: Path, report: dict, threshold: float, calibration: dict[str, float] | None = None
 ) -> None:
     """Write the flag threshold, calibration and metrics into the manifest and the card, then re-hash."""
-    manifest_path = folder / MANIFEST
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["flag"]["negative_threshold"] = threshold
-    if calibration:
-        manifest["calibration"] = calibration
+    manifest = Manifest.load(folder)
+    flag = {**manifest.section("flag"), "negative_threshold": threshold}
     if "threshold_choice" in report:
-        manifest["flag"]["chosen_by"] = report["threshold_choice"]
-    manifest["version"] = manifest.get("version") or date.today().strftime("%Y.%m.%d")
-    manifest["metrics"] = _metrics_summary(report)
-    manifest["evaluation_sizes"] = {
-        "tickets_test": report["model"]["tickets_test"]["intent"]["n"],
-        "online_shopping_heldout": report["model"]["online_shopping_heldout"]["n"],
-        "eprstmt_test": report["model"]["eprstmt_test"]["n"],
-        "corpus_test": report["model"].get("corpus_test", {}).get("intent", {}).get("n"),
-    }
-    (folder / "README.md").write_text(model_card(manifest, manifest["metrics"]), encoding="utf-8")
-    manifest["files"] = file_hashes(folder, list(manifest["files"]))
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        flag["chosen_by"] = report["threshold_choice"]
+    metrics = _metrics_summary(report)
+    manifest = manifest.replace(
+        flag=flag,
+        calibration=calibration or manifest.get("calibration"),
+        version=manifest.version or date.today().strftime("%Y.%m.%d"),
+        metrics=metrics,
+        evaluation_sizes={
+            "tickets_test": report["model"]["tickets_test"]["intent"]["n"],
+            "online_shopping_heldout": report["model"]["online_shopping_heldout"]["n"],
+            "eprstmt_test": report["model"]["eprstmt_test"]["n"],
+            "corpus_test": report["model"].get("corpus_test", {}).get("intent", {}).get("n"),
+        },
+    )
+    (folder / "README.md").write_text(model_card(manifest.to_json(), metrics), encoding="utf-8")
+    manifest.rehashed(folder, manifest.files).write(folder)
 
 
 def trigger_precision(folder: Path, tickets: Sequence) -> dict:
@@ -202,7 +203,7 @@ def trigger_precision(folder: Path, tickets: Sequence) -> dict:
 
     tagger = TicketTagger.load(folder, threads=2)
     shown = right = tickets_hit = tickets_seen = 0
-    examples = []
+    examples: list[dict[str, object]] = []
     for ticket in tickets:
         if not ticket.evidence:
             continue

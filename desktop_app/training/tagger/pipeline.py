@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from tokenizers import Tokenizer
@@ -21,7 +23,14 @@ from desktop_app.training.common.corpora import load_reviews, load_tickets, pret
 from desktop_app.training.tagger.model import EncoderSize
 from desktop_app.training.tagger.train import FinetuneSettings
 from desktop_app.training.tagger.pretrain import PretrainSettings, pack, pretrain, total_steps
-from desktop_app.training.common.tokenizer import build_tokenizer, save_tokenizer
+from desktop_app.training.common.tokenizer import build_tokenizer, save_tokenizer, special_id
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from desktop_app.training.tagger.calibration import FlagChoice
+    from desktop_app.training.tagger.evaluate import Predictor
+    from desktop_app.training.tagger.model import TicketTaggerModel
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +119,10 @@ class TrainResult:
     report_files: tuple[Path, Path]
 
 
-def torch_predictor(model, tokenizer: Tokenizer, max_length: int):  # type: ignore[no-untyped-def]
+def torch_predictor(model: TicketTaggerModel, tokenizer: Tokenizer, max_length: int) -> Predictor:
     from desktop_app.training.tagger.train import predict
 
-    def run(texts):  # type: ignore[no-untyped-def]
+    def run(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         intents, sentiments = predict(model, tokenizer, texts, max_length)
         return intents.numpy(), sentiments.numpy()
 
@@ -186,7 +195,7 @@ def train_tagger(
     for seed in recipe.seeds:
         settings = replace(finetune_settings, seed=seed)
         weights = work / f"tagger-seed{seed}.pt"
-        model = TicketTaggerModel(recipe.size.config(tokenizer.get_vocab_size(), tokenizer.token_to_id("[PAD]")),
+        model = TicketTaggerModel(recipe.size.config(tokenizer.get_vocab_size(), special_id(tokenizer, "[PAD]")),
                                   len(INTENT_LABELS), len(SENTIMENT_LABELS))
         if reuse_pretrained and weights.is_file():
             log.info("reusing %s", weights)
@@ -217,7 +226,7 @@ def train_tagger(
     lexical_head = fit_lexical_head(labelled, review_train, INTENT_LABELS, SENTIMENT_LABELS)
     baseline = lexical_predictor(lexical_head)
 
-    def flag_choice(predict):  # type: ignore[no-untyped-def]
+    def flag_choice(predict: Predictor) -> FlagChoice:
         dev_tickets = sets.corpus_dev
         intent_p, sentiment_p = predict(corpus_texts(dev_tickets))
         complaint = [INTENT_LABELS[i] == "complaint" for i in intent_p.argmax(1)]
@@ -259,7 +268,7 @@ def train_tagger(
         "sentiment_temperature": fit_temperature(sentiment_raw, sentiment_gold),
     }
 
-    def onnx(texts):  # type: ignore[no-untyped-def]
+    def onnx(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         intent_p, sentiment_p = raw(texts)
         return (
             scale(intent_p, temperatures["intent_temperature"]),

@@ -23,6 +23,7 @@ import torch
 from tokenizers import Tokenizer
 from transformers import BertForMaskedLM
 
+from desktop_app.training.common.tokenizer import special_id
 from desktop_app.training.tagger.model import EncoderSize
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class Packed:
 
 def pack(tokenizer: Tokenizer, texts: Sequence[str], length: int) -> Packed:
     """All texts as one token stream ([SEP] between texts), cut into ``[CLS] …`` windows."""
-    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    cls_id, sep_id = special_id(tokenizer, "[CLS]"), special_id(tokenizer, "[SEP]")
     stream: list[int] = []
     words: list[int] = []
     next_word = 0
@@ -152,7 +153,7 @@ def pretrain(
 ) -> BertForMaskedLM:
     torch.manual_seed(settings.seed)
     random.seed(settings.seed)
-    pad_id, mask_id = tokenizer.token_to_id("[PAD]"), tokenizer.token_to_id("[MASK]")
+    pad_id, mask_id = special_id(tokenizer, "[PAD]"), special_id(tokenizer, "[MASK]")
     vocab_size = tokenizer.get_vocab_size()
     model = BertForMaskedLM(size.config(vocab_size, pad_id))
     data = packed or pack(tokenizer, texts, size.max_length)

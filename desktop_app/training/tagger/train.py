@@ -23,6 +23,8 @@ from transformers import BertForMaskedLM
 from desktop_app.domain.vocabulary import INTENTS
 from desktop_app.training.common.batching import length_bucketed_batches, pad_batch
 from desktop_app.training.common.corpora import SENTIMENTS, Example
+from desktop_app.training.common.schedule import cosine_with_floor
+from desktop_app.training.common.tokenizer import special_id
 from desktop_app.training.tagger.model import EncoderSize, TicketTaggerModel
 
 log = logging.getLogger(__name__)
@@ -97,7 +99,7 @@ def finetune(
 ) -> TicketTaggerModel:
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
-    pad_id = tokenizer.token_to_id("[PAD]")
+    pad_id = special_id(tokenizer, "[PAD]")
     model = TicketTaggerModel(size.config(tokenizer.get_vocab_size(), pad_id), len(INTENT_LABELS))
     if pretrained is not None:
         load_encoder_weights(model, pretrained)
@@ -119,15 +121,7 @@ def finetune(
     ]
     total_steps = sum(len(batches) for batches in plan)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
-    warmup = max(1, int(total_steps * settings.warmup_fraction))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        lambda step: (
-            (step + 1) / warmup
-            if step < warmup
-            else max(0.05, 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, total_steps - warmup)))))
-        ),
-    )
+    scheduler = cosine_with_floor(optimizer, total_steps, settings.warmup_fraction)
     on_progress(
         f"fine-tuning on {len(tickets)} labelled tickets x{settings.ticket_repeats} and "
         f"{reviews_per_epoch} of {len(review_pool)} reviews per epoch, {total_steps} steps"
@@ -181,7 +175,7 @@ def predict(
     tok = Tokenizer.from_str(tokenizer.to_str())
     tok.enable_truncation(max_length)
     tok.no_padding()
-    pad_id = tokenizer.token_to_id("[PAD]")
+    pad_id = special_id(tokenizer, "[PAD]")
     encodings = [e.ids for e in tok.encode_batch(list(texts))]
     order = sorted(range(len(encodings)), key=lambda i: len(encodings[i]))
     intents = torch.zeros(len(texts), len(INTENT_LABELS))

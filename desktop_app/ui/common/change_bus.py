@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_app.domain.changes import Change
+from desktop_app.domain.changes import Change, ChangeKind
 from desktop_app.services.changes import POLL_SLICE_S, ChangeSource, NoChangeFeed
 
 COALESCE_MS = 30
@@ -132,4 +132,7 @@ class ChangeBus(QObject):
         if not changes:
             return
         self.changesArrived.emit(changes)
-        self.ticketsChanged.emit(list(dict.fromkeys(change.ticket_id for change in changes)))
+        # Who has a ticket open changes no ticket: the desk and the queue need not re-read.
+        changed = list(dict.fromkeys(c.ticket_id for c in changes if c.change != ChangeKind.PRESENCE))
+        if changed:
+            self.ticketsChanged.emit(changed)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-
 from functools import cmp_to_key
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCollator, QCoreApplication, QLocale
@@ -56,7 +56,7 @@ def sentiment_name(sentiment: str | None) -> str:
 def display_order(column: str) -> tuple[str, ...]:
     """The codes of ``column`` (intent, sentiment, status) in the order their names read in
     the UI's language, for the queue's sort; () for a column that shows what it stores."""
-    named = {
+    named: dict[str, tuple[tuple[str, ...], Callable[[str], str]]] = {
         "intent": (tuple(INTENTS), intent_name),
         "sentiment": (tuple(SENTIMENTS), sentiment_name),
         "status": (tuple(status.value for status in TicketStatus), status_name),
@@ -65,7 +65,11 @@ def display_order(column: str) -> tuple[str, ...]:
         return ()
     codes, name = named[column]
     collator = QCollator(QLocale())
-    return tuple(sorted(codes, key=cmp_to_key(lambda a, b: collator.compare(name(a), name(b)))))
+
+    def compare(a: str, b: str) -> int:
+        return collator.compare(name(a), name(b))
+
+    return tuple(sorted(codes, key=cmp_to_key(compare)))
 
 
 # lupdate only sees literals: the names of domain.py, listed once more for translation.

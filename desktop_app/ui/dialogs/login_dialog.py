@@ -26,6 +26,7 @@ from desktop_app.services.accounts import (
     UserExistsError,
     WeakPasswordError,
 )
+from desktop_app.ui.common import palette
 from desktop_app.ui.common.workers import TaskRunner
 
 
@@ -157,7 +158,7 @@ class LoginDialog(QDialog):
         return self.tr("密码至少 %1 个字符。").replace("%1", str(MIN_PASSWORD_LENGTH))
 
     def _show_error(self, message: str, focus: QLineEdit) -> None:
-        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setStyleSheet(f"color: {palette.ALARM};")
         self.error_label.setText(message)
         self.error_label.show()
         focus.setFocus()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from desktop_app.ui.common.banner import Banner, Tone
 
 
 class RevealDialog(QDialog):
@@ -11,10 +13,8 @@ class RevealDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.notice = QLabel(notice)
-        self.notice.setObjectName("revealNotice")
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("background:#fdecea;color:#8e1b10;padding:6px;border-radius:4px;")
+        self.notice = Banner(Tone.ERROR, object_name="revealNotice")
+        self.notice.show_message(notice)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.text.setHtml(html)

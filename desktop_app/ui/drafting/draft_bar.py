@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.nlp.drafting.knowledge_base import KbEntry
+from desktop_app.ui.common import palette
 
-_MARK_STYLE = "color:#5b3cc4;font-weight:600;"
-_PROMISE_STYLE = "color:#b42318;font-weight:600;"
+_MARK_STYLE = f"color:{palette.AI};font-weight:600;"
+_PROMISE_STYLE = f"color:{palette.PROMISE};font-weight:600;"
 
 
 class DraftBar(QFrame):
@@ -38,7 +39,7 @@ class DraftBar(QFrame):
         )
         self.unsupported = 0
         self.sources_caption = QLabel(self.tr("参考："))
-        self.sources_caption.setStyleSheet("color:#667085;")
+        self.sources_caption.setStyleSheet(f"color:{palette.TEXT_MUTED};")
         self.stop_button = QPushButton(self.tr("停止"))
         self.stop_button.setToolTip(self.tr("停止生成，保留已生成的部分"))
         self.regenerate_button = QPushButton(self.tr("重新生成"))
@@ -99,7 +100,7 @@ class DraftBar(QFrame):
             label = QLabel(entry.title)
             label.setObjectName("draftSource")
             label.setToolTip(entry.text)
-            label.setStyleSheet("background:#eef2ff;color:#3730a3;padding:1px 6px;border-radius:3px;")
+            label.setStyleSheet(f"background:{palette.CHIP_BACKGROUND};color:{palette.CHIP_TEXT};padding:1px 6px;border-radius:3px;")
             self._sources.addWidget(label)
             self.source_labels.append(label)
         self.sources_caption.setVisible(bool(entries))

@@ -28,9 +28,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 
+from desktop_app.domain.records import DraftRecord
 from desktop_app.services.drafting import DraftingService
 from desktop_app.services.drafts import DraftService
-from desktop_app.domain.records import DraftRecord
 
 log = logging.getLogger(__name__)
 

@@ -28,14 +28,14 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop_app.domain.records import DraftRecord
 from desktop_app.nlp.drafting.guard import PromiseMark
 from desktop_app.nlp.drafting.knowledge_base import KbEntry
 from desktop_app.services.drafting import GeneratedDraft
-from desktop_app.domain.records import DraftRecord
+from desktop_app.ui.common.workers import TaskRunner
 from desktop_app.ui.drafting.draft_bar import DraftBar
 from desktop_app.ui.drafting.draft_controller import DraftController, ExistingDraft
 from desktop_app.ui.drafting.reply_editor import ReplyEditor
-from desktop_app.ui.common.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 

@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.common import palette
+
 AUTOSAVE_INTERVAL_MS = 3000
-DRAFT_TINT = "#f3f0ff"  # the background while an AI draft is not yet the agent's
-MARK_COLOUR = "#d92d20"  # the wavy underline of an unsupported promise
+DRAFT_TINT = palette.AI_TINT  # the background while an AI draft is not yet the agent's
+MARK_COLOUR = palette.PROMISE_UNDERLINE  # the wavy underline of an unsupported promise
 
 
 def _utf16(text: str, index: int) -> int:
@@ -141,8 +143,8 @@ class ReplyEditor(QWidget):
             cursor = QTextCursor(self.text_edit.document())
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selection.format = fmt  # type: ignore[attr-defined]
+            selection.cursor = cursor
+            selection.format = fmt
             selections.append(selection)
         self.text_edit.setExtraSelections(selections)
         if len(self._marks) != self._marks_counted:

@@ -26,5 +26,5 @@ class DeskActions(Protocol):
     def unflag(self, ticket_id: int, version: int, reason: str) -> None:
         """Clear the ticket's flag; ``reason`` is never empty."""
 
-    def export(self, headers: list[str], rows: list[list[object]], path: str, fmt: str) -> None:
+    def export(self, headers: list[str], rows: list[list[str]], path: str, fmt: str) -> None:
         """Write the rows to ``path``; ``fmt`` is ``"csv"`` or ``"xlsx"``."""

@@ -15,14 +15,15 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.services.desk_stats import AgeBucket, AgentLoad, IntentVolume, ShareBucket
+from desktop_app.ui.common import palette
 from desktop_app.ui.common.formatting import intent_name, local_time
 from desktop_app.ui.supervisor.flagged_model import duration_text
 
-BAR_COLOUR = "#3b82f6"
-NEGATIVE_COLOUR = "#dc2626"
-AGE_COLOURS = ("#fcd34d", "#fb923c", "#f97316", "#ea580c", "#b91c1c")
-AGENT_COLOUR = "#0d9488"
-TEXT_COLOUR = "#1f2937"
+BAR_COLOUR = palette.CHART_BAR
+NEGATIVE_COLOUR = palette.CHART_NEGATIVE
+AGE_COLOURS = palette.CHART_AGE
+AGENT_COLOUR = palette.CHART_AGENT
+TEXT_COLOUR = palette.CHART_TEXT
 GRID_ALPHA = 0.25
 
 
@@ -54,7 +55,9 @@ class BarChart(pg.PlotWidget):
     ``horizontal``: categories down the left axis (long Chinese names stay readable).
     """
 
-    def __init__(self, title: str, colour: str | list[str] = BAR_COLOUR, horizontal: bool = False, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(
+        self, title: str, colour: str | list[str] = BAR_COLOUR, horizontal: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent=parent, background="w")
         self.horizontal = horizontal
         self.colour = colour
@@ -70,7 +73,7 @@ class BarChart(pg.PlotWidget):
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
             axis.setTextPen(TEXT_COLOUR)
-            axis.setPen(pg.mkPen("#9ca3af"))
+            axis.setPen(pg.mkPen(palette.AXIS))
             axis.setStyle(tickFont=_font())
         if horizontal:
             plot.invertY(True)
@@ -120,7 +123,7 @@ class BarChart(pg.PlotWidget):
     def bar_texts(self) -> list[str]:
         return [item.toPlainText() for item in self._texts]
 
-    def _brushes(self, count: int) -> list:  # type: ignore[type-arg]
+    def _brushes(self, count: int) -> list:
         colours = self.colour if isinstance(self.colour, list) else [self.colour]
         return [pg.mkBrush(colours[i % len(colours)]) for i in range(count)]
 
@@ -128,7 +131,7 @@ class BarChart(pg.PlotWidget):
 class ShareChart(pg.PlotWidget):
     """Negative share (%) per hour or day, a line with a point per bucket; empty buckets break it."""
 
-    def __init__(self, title: str, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent, background="w")
         self.setTitle(title, color=TEXT_COLOUR, size=f"{_font(1).pointSizeF():.0f}pt")
         self.setMenuEnabled(False)
@@ -139,7 +142,7 @@ class ShareChart(pg.PlotWidget):
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
             axis.setTextPen(TEXT_COLOUR)
-            axis.setPen(pg.mkPen("#9ca3af"))
+            axis.setPen(pg.mkPen(palette.AXIS))
             axis.setStyle(tickFont=_font())
         plot.getAxis("left").setTicks([[(v, f"{v}%") for v in range(0, 101, 25)]])
         self.counts = pg.BarGraphItem(x=[], height=[], width=0.8, brush=pg.mkBrush(59, 130, 246, 40), pen=None)
@@ -239,7 +242,7 @@ class ChartsTab(QWidget):
     def show_data(self, data: ChartsData) -> None:
         volume = data.volume
         labels = [intent_name(intent) for intent, _ in volume.counts]
-        values = [count for _, count in volume.counts]
+        values: list[float] = [count for _, count in volume.counts]
         if volume.untagged:
             labels.append(self.tr("未打标"))
             values.append(volume.untagged)

@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -23,7 +24,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -32,22 +32,22 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.domain.clock import utcnow
 from desktop_app.services.desk_stats import FLAGGED_LIMIT, DeskStatsService, FlaggedTicket
 from desktop_app.services.tagging import FlagExplanation, TaggingService
 from desktop_app.services.tickets import StaleTicketError
-from desktop_app.domain.clock import utcnow
 from desktop_app.store.database import Database
+from desktop_app.ui.common.banner import Banner, Tone
+from desktop_app.ui.common.workers import TaskRunner
 from desktop_app.ui.supervisor.actions import DeskActions
 from desktop_app.ui.supervisor.charts import ChartsData, ChartsTab
 from desktop_app.ui.supervisor.dialogs import ReassignDialog
 from desktop_app.ui.supervisor.flagged_model import SORT_ROLE, TICKET_ID_ROLE, FlaggedTableModel
 from desktop_app.ui.supervisor.health import HealthData, HealthTab
-from desktop_app.ui.common.workers import TaskRunner
 
 REFRESH_MS = 5_000  # the flagged queue, while the desk is on screen
 STATS_REFRESH_S = 30.0  # charts and model health scan more rows: at most this often on the timer
@@ -55,8 +55,6 @@ AGENTS_REFRESH_S = 60.0  # the reassign dialog's list of agents
 SHUTDOWN_WAIT_MS = 5_000
 EXPLAIN_DELAY_MS = 300  # after a load or a scroll settles, the visible rows get their trigger words
 EXPLAIN_CHUNK = 8  # tickets per explanation task: batch tagging and the open ticket get turns between
-ERROR_STYLE = "background:#fdecea;color:#8a1c1c;padding:6px;border-radius:4px;"
-INFO_STYLE = "background:#e8f5e9;color:#1b5e20;padding:6px;border-radius:4px;"
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +84,7 @@ class SupervisorDesk(QWidget):
         desk's own), so that batch tagging never pays for them."""
         super().__init__(parent)
         self.stats = DeskStatsService(db)
-        self.actions = actions
+        self.desk_actions = actions  # not "actions": that is QWidget.actions()
         self.tagging = tagging
         self._own_explainer = explainer is None
         self.explainer = explainer or TaskRunner(max_threads=1, parent=self)
@@ -101,21 +99,7 @@ class SupervisorDesk(QWidget):
         self._agents_at: float | None = None
 
         # banner -------------------------------------------------------------------------
-        self.banner = QFrame()
-        self.banner.setObjectName("deskBanner")
-        self.banner_label = QLabel()
-        self.banner_label.setWordWrap(True)
-        self.banner_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close_banner = QToolButton()
-        close_banner.setText("×")
-        close_banner.setAutoRaise(True)
-        close_banner.setToolTip(self.tr("关闭提示"))
-        close_banner.clicked.connect(self.banner.hide)
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.setContentsMargins(0, 0, 0, 0)
-        banner_layout.addWidget(self.banner_label, 1)
-        banner_layout.addWidget(close_banner)
-        self.banner.hide()
+        self.banner = Banner(Tone.INFO, closable=True, object_name="deskBanner")
 
         # flagged queue ------------------------------------------------------------------
         self.flagged_model = FlaggedTableModel(self)
@@ -348,7 +332,7 @@ class SupervisorDesk(QWidget):
         for start in range(0, len(wanted), EXPLAIN_CHUNK):
             chunk = wanted[start : start + EXPLAIN_CHUNK]
             self.explainer.submit(
-                lambda chunk=chunk: tagging.explain_many(chunk), self._rows_explained, self._explain_failed
+                partial(tagging.explain_many, chunk), self._rows_explained, self._explain_failed
             )
 
     def _rows_explained(self, found: list[FlagExplanation]) -> None:
@@ -390,10 +374,10 @@ class SupervisorDesk(QWidget):
         self.table.scrollTo(index)
         return True
 
-    def visible_rows(self) -> list[list[object]]:
+    def visible_rows(self) -> list[list[str]]:
         """The flagged table as shown: its rows in the view's order, each cell's text."""
         model = self.flagged_model
-        rows: list[list[object]] = []
+        rows: list[list[str]] = []
         for proxy_row in range(self.proxy.rowCount()):
             ticket = model.ticket(self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row())
             if ticket is not None:
@@ -415,7 +399,7 @@ class SupervisorDesk(QWidget):
         if answer is None:
             return
         agent, reason = answer
-        actions = self.actions
+        actions = self.desk_actions
         done = (
             self.tr("已把工单 %1 转给 %2").replace("%1", ticket.external_id).replace("%2", agent)
             if agent
@@ -427,7 +411,7 @@ class SupervisorDesk(QWidget):
         ticket = self.selected_ticket()
         if ticket is None:
             return
-        actions = self.actions
+        actions = self.desk_actions
         done = self.tr("已接手工单 %1").replace("%1", ticket.external_id)
         self._act("take_over", self.tr("接手"), lambda: actions.take_over(ticket.id, ticket.version), done)
 
@@ -448,7 +432,7 @@ class SupervisorDesk(QWidget):
         if not reason:
             self.show_error(self.tr("取消标记须填写原因，工单 %1 仍保持标记。").replace("%1", ticket.external_id))
             return
-        actions = self.actions
+        actions = self.desk_actions
         done = self.tr("已取消工单 %1 的标记").replace("%1", ticket.external_id)
         self._act("unflag", self.tr("取消标记"), lambda: actions.unflag(ticket.id, ticket.version, reason), done)
 
@@ -469,7 +453,7 @@ class SupervisorDesk(QWidget):
         else:
             fmt = "csv" if chosen == csv_filter else "xlsx"
             path += f".{fmt}"
-        actions = self.actions
+        actions = self.desk_actions
         done = self.tr("已导出 %n 行到 %1", "", len(rows)).replace("%1", path)
         self._act("export", self.tr("导出"), lambda: actions.export(headers, rows, path, fmt), done, reload=False)
 
@@ -499,18 +483,13 @@ class SupervisorDesk(QWidget):
 
     # -- banner --------------------------------------------------------------------------
     def show_error(self, text: str) -> None:
-        self._show_banner(text, ERROR_STYLE)
+        self.banner.show_message(text, Tone.ERROR)
 
     def show_info(self, text: str) -> None:
-        self._show_banner(text, INFO_STYLE)
+        self.banner.show_message(text, Tone.INFO)
 
     def banner_text(self) -> str:
-        return "" if self.banner.isHidden() else self.banner_label.text()
-
-    def _show_banner(self, text: str, style: str) -> None:
-        self.banner_label.setText(text)
-        self.banner.setStyleSheet(style)
-        self.banner.show()
+        return "" if self.banner.isHidden() else self.banner.text()
 
     # -- shutdown ------------------------------------------------------------------------
     def shutdown(self, msecs: int = SHUTDOWN_WAIT_MS) -> None:

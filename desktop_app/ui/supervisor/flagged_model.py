@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.domain.ticket_numbers import ticket_number
 from desktop_app.domain.vocabulary import TRIGGER_PREFIX
 from desktop_app.services.desk_stats import FlaggedTicket
+from desktop_app.ui.common import palette
 from desktop_app.ui.common.formatting import intent_name, sentiment_name, status_name, waiting_text
 from desktop_app.ui.common.reasons import reason_text, reasons_text
 
@@ -25,8 +26,8 @@ TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 WAIT_WARNING_SECONDS = 3600  # orange after an hour
 WAIT_ALARM_SECONDS = 4 * 3600  # red after four
-WARNING_COLOUR = "#b45309"
-ALARM_COLOUR = "#c62828"
+WARNING_COLOUR = palette.WARNING
+ALARM_COLOUR = palette.ALARM
 
 Index = QModelIndex | QPersistentModelIndex
 _EPOCH = datetime(2000, 1, 1)
@@ -47,7 +48,7 @@ def duration_text(seconds: float | None) -> str:
 class FlaggedTableModel(QAbstractTableModel):
     EXTERNAL_ID, SEVERITY, CUSTOMER, REASONS, NEGATIVE, INTENT, TRIGGERS, ASSIGNEE, WAITED, STATUS = range(10)
 
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.headers = (
             self.tr("工单号"),
@@ -90,12 +91,12 @@ class FlaggedTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         ticket = self.ticket(index.row()) if index.isValid() else None
         if ticket is None:
             return None

@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.desk_stats import DraftEditStats, TaskHealth
+from desktop_app.ui.common import palette
 from desktop_app.ui.common.formatting import intent_name, sentiment_name
 from desktop_app.ui.supervisor.charts import BarChart
 
 HEAT_RGB = (220, 38, 38)  # the most frequent confusion in full red, zero white
-DIAGONAL_COLOUR = "#eef0f3"
-SUMMARY_COLOUR = "#f6f7f9"
-DARK_TEXT = "#1d2433"
+DIAGONAL_COLOUR = palette.MATRIX_DIAGONAL
+SUMMARY_COLOUR = palette.MATRIX_SUMMARY
+DARK_TEXT = palette.TEXT
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class ConfusionTable(QTableWidget):
         """The number shown for one pair (0 for an empty cell)."""
         assert self.health is not None
         item = self.item(self.health.row_labels.index(model_label), self.health.column_labels.index(corrected_label))
+        assert item is not None  # every cell is filled in
         return int(item.text() or 0)
 
 
@@ -125,9 +127,9 @@ class HealthTab(QWidget):
         self.intent_summary = QLabel()
         self.sentiment_summary = QLabel()
         self.intent_chart = BarChart(
-            self.tr("各意图标签被坐席更正的次数（标注：更正/打标）"), horizontal=True, colour="#f97316"
+            self.tr("各意图标签被坐席更正的次数（标注：更正/打标）"), horizontal=True, colour=palette.CHART_CORRECTIONS
         )
-        self.draft_chart = BarChart(self.tr("草稿编辑距离分布（字符级 Levenshtein）"), colour="#6366f1")
+        self.draft_chart = BarChart(self.tr("草稿编辑距离分布（字符级 Levenshtein）"), colour=palette.CHART_EDITS)
         self.draft_summary = QLabel()
         self.draft_summary.setWordWrap(True)
 

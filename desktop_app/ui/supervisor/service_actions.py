@@ -27,5 +27,5 @@ class ServiceDeskActions:
     def unflag(self, ticket_id: int, version: int, reason: str) -> None:
         self.supervision.unflag(self.actor, ticket_id, reason, expected_version=version)
 
-    def export(self, headers: list[str], rows: list[list[object]], path: str, fmt: str) -> None:
+    def export(self, headers: list[str], rows: list[list[str]], path: str, fmt: str) -> None:
         export_rows(self.db, self.actor, headers, rows, path, cast(ExportFormat, fmt))

@@ -11,28 +11,30 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.config import DRAFTER_MODEL_ENV_VAR, default_drafter_dir, default_kb_dir, default_ranker_dir
-from desktop_app.services.access import PermissionDenied, User
 from desktop_app.domain.changes import Change, ChangeKind
+from desktop_app.services.access import PermissionDenied, User
 from desktop_app.services.changes import open_change_source
 from desktop_app.services.claims import Claim, ClaimService
 from desktop_app.services.drafting import DraftingService, load_drafting
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.importing import ImportService
+from desktop_app.services.presence import PresenceService
 from desktop_app.services.queue import QueueService
 from desktop_app.services.supervision import SupervisionService
 from desktop_app.services.tagging import TaggedBatch, TaggingService, default_tagger_folder, load_tagger
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.database import Database
-from desktop_app.ui.drafting.draft_controller import PREFETCH_AHEAD, DraftController
+from desktop_app.ui.common.banner import Banner, Tone
+from desktop_app.ui.common.change_bus import ChangeBus
+from desktop_app.ui.common.window_geometry import restore_geometry, save_geometry
+from desktop_app.ui.common.workers import TaskRunner
 from desktop_app.ui.dialogs.import_dialog import ImportController, ImportOptionsDialog
-from desktop_app.ui.workstation.queue_model import QueueTableModel
-from desktop_app.ui.workstation.queue_panel import QueuePanel
+from desktop_app.ui.drafting.draft_controller import PREFETCH_AHEAD, DraftController
 from desktop_app.ui.supervisor import SupervisorDesk
 from desktop_app.ui.supervisor.service_actions import ServiceDeskActions
+from desktop_app.ui.workstation.queue_model import QueueTableModel
+from desktop_app.ui.workstation.queue_panel import QueuePanel
 from desktop_app.ui.workstation.ticket_pane import FinalSave, TicketPane
-from desktop_app.ui.common.window_geometry import restore_geometry, save_geometry
-from desktop_app.ui.common.change_bus import ChangeBus
-from desktop_app.ui.common.workers import TaskRunner
 
 GEOMETRY_KEY = "mainWindow"
 PREFERRED_SIZE = QSize(1440, 860)  # on a screen with room for it
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self.drafting = DraftController(self)
         self.queue_service = QueueService(db)
         self.claims = ClaimService(db)
+        self.presence = PresenceService(db)
         self.claimed_id: int | None = None  # claimed with Ctrl+N; its lease is renewed while it is open
         self.tagging = TaggingService(db, None)  # corrections work before (and without) a model
         self._tagging_active = False
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
             drafting=self.drafting,
             supervision=SupervisionService(db),
             explainer=self.tagger_runner,  # trigger words take turns with the tagging batches
+            presence=self.presence,
         )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -120,18 +124,8 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([880, 560])
-        self.tagger_banner = QLabel()
-        self.tagger_banner.setObjectName("taggerBanner")
-        self.tagger_banner.setWordWrap(True)
-        self.tagger_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.tagger_banner.setStyleSheet("background:#fff4e5;color:#8a4b00;padding:6px;border-radius:4px;")
-        self.tagger_banner.hide()
-        self.drafter_banner = QLabel()
-        self.drafter_banner.setObjectName("drafterBanner")
-        self.drafter_banner.setWordWrap(True)  # a long reason (a folder path) must not widen the window
-        self.drafter_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.drafter_banner.setStyleSheet("background:#f2f4f7;color:#475467;padding:3px 6px;border-radius:4px;")
-        self.drafter_banner.hide()
+        self.tagger_banner = Banner(Tone.WARNING, object_name="taggerBanner")
+        self.drafter_banner = Banner(Tone.NEUTRAL, object_name="drafterBanner")
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
@@ -463,7 +457,8 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         model = self.queue_model
-        ids = list(dict.fromkeys(change.ticket_id for change in changes))
+        # Presence (who has a ticket open) shows in the ticket pane only: no row to re-read.
+        ids = list(dict.fromkeys(c.ticket_id for c in changes if c.change != ChangeKind.PRESENCE))
         model.refresh_rows(ids)
         joining = {ChangeKind.TICKET, ChangeKind.MESSAGE} | ({ChangeKind.TAGS} if model.depends_on_tags else set())
         if any(c.change in joining and model.row_of(c.ticket_id) is None for c in changes):
@@ -534,7 +529,9 @@ class MainWindow(QMainWindow):
         event.ignore()
         if self._shutdown_timer is None:
             self.statusBar().showMessage(self.tr("正在保存并关闭，请稍候…"))
-            self.centralWidget().setEnabled(False)
+            central = self.centralWidget()
+            if central is not None:  # nothing typed or clicked while the last saves finish
+                central.setEnabled(False)
             self._shutdown_timer = QTimer(self, interval=SHUTDOWN_POLL_MS)
             self._shutdown_timer.timeout.connect(self._poll_shutdown)
             self._shutdown_timer.start()
@@ -555,11 +552,18 @@ class MainWindow(QMainWindow):
             self.desk.timer.stop()
         self._final_save = self.ticket_pane.save_draft_for_close()
         self._heartbeat.stop()
-        user, claims = self.user, self.claims
+        if self.ticket_pane.presence is not None:
+            self.ticket_pane.presence.stop()
+        user, claims, presence = self.user, self.claims, self.presence
         self.writer.submit(  # signing out: the tickets this agent claimed go back to the queue
             lambda: claims.release_all(user),
             None,
             lambda error: log.warning("releasing the claims on sign-out failed", exc_info=error),
+        )
+        self.writer.submit(  # and colleagues no longer see them on any ticket
+            lambda: presence.leave_all(user),
+            None,
+            lambda error: log.warning("ending the presence on sign-out failed", exc_info=error),
         )
 
     def _poll_shutdown(self) -> None:

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from desktop_app.services.queue import DEFAULT_PAGE_SIZE, QueueService
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import QueueFilter, QueuePage, QueueRow, QueueSort
 from desktop_app.domain.ticket_numbers import ticket_number
+from desktop_app.services.queue import DEFAULT_PAGE_SIZE, QueueService
+from desktop_app.ui.common import palette
 from desktop_app.ui.common.formatting import (
     display_order,
     intent_name,
@@ -29,23 +30,11 @@ from desktop_app.ui.common.workers import TaskRunner
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-SENTIMENT_COLOURS = {"negative": "#fde2e1", "neutral": "#eef0f3", "positive": "#dff3e4"}
+SENTIMENT_COLOURS = palette.SENTIMENT_CELLS
 # One soft colour per intent, so a page of tickets reads at a glance; complaint is the warm one.
-INTENT_COLOURS = {
-    "logistics": "#e3f0fb",
-    "return_refund": "#fff0dc",
-    "exchange": "#f1e6f7",
-    "refund_compensation": "#fdf5d3",
-    "repair_warranty": "#dff2ef",
-    "order_change": "#e9e4f5",
-    "invoice": "#eaf4dd",
-    "product_inquiry": "#e4e8f7",
-    "account_payment": "#fbe4ee",
-    "complaint": "#fbd3cf",
-    "other": "#f0f1f3",
-}
-TAG_TEXT_COLOUR = "#1d2433"  # dark text on the pastel cells, whatever the desktop theme
-FLAG_COLOUR = "#c62828"
+INTENT_COLOURS = palette.INTENT_CELLS
+TAG_TEXT_COLOUR = palette.TEXT  # dark text on the pastel cells, whatever the desktop theme
+FLAG_COLOUR = palette.ALARM
 TAG_SORT_COLUMNS = frozenset({"intent", "sentiment", "flagged"})
 
 
@@ -227,12 +216,12 @@ class QueueTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row = self._rows[index.row()]

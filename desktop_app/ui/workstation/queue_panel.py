@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, UNHANDLED_STATUSES, TicketStatus
 from desktop_app.domain.records import QueueFilter
+from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, UNHANDLED_STATUSES, TicketStatus
+from desktop_app.ui.common import palette
 from desktop_app.ui.common.formatting import intent_name, sentiment_name, status_name
 from desktop_app.ui.workstation.queue_model import TICKET_ID_ROLE, QueueTableModel
 
@@ -118,7 +119,7 @@ class QueuePanel(QWidget):
         self.empty_label.setObjectName("queueEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color:#667085;padding:12px;")
+        self.empty_label.setStyleSheet(f"color:{palette.TEXT_MUTED};padding:12px;")
         self.empty_label.hide()
         layout.addWidget(self.empty_label)
         layout.addLayout(pager)

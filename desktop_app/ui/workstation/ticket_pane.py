@@ -37,30 +37,35 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.changes import Change, ChangeKind
-from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, TicketStatus
-from desktop_app.services.access import PermissionDenied, User
-from desktop_app.services.drafts import DraftService
-from desktop_app.services.supervision import RevealedTicket, SupervisionService
-from desktop_app.services.tagging import FlagExplanation, TaggingService
-from desktop_app.services.tickets import OpenedTicket, StaleTicketError, TicketNotFound, TicketService
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import TicketDetail
 from desktop_app.domain.ticket_numbers import ticket_number
-from desktop_app.ui.drafting.draft_bar import DraftBar
-from desktop_app.ui.drafting.draft_controller import DraftController
-from desktop_app.ui.drafting.draft_presenter import DraftPresenter
+from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, TicketStatus
+from desktop_app.services.access import PermissionDenied, User
+from desktop_app.services.drafts import DraftService
+from desktop_app.services.presence import PresenceService
+from desktop_app.services.supervision import RevealedTicket, SupervisionService
+from desktop_app.services.tagging import FlagExplanation, TaggingService
+from desktop_app.services.tickets import OpenedTicket, StaleTicketError, TicketNotFound, TicketService
+from desktop_app.ui.common import palette
+from desktop_app.ui.common.banner import Banner, Tone
 from desktop_app.ui.common.elided_label import ElidedLabel
 from desktop_app.ui.common.formatting import intent_name, local_time, sentiment_name, status_name, waiting_text
 from desktop_app.ui.common.reasons import has_trigger_words, reasons_text
-from desktop_app.ui.drafting.reply_editor import ReplyEditor
-from desktop_app.ui.dialogs.reveal_dialog import RevealDialog
 from desktop_app.ui.common.workers import TaskRunner
+from desktop_app.ui.dialogs.conflict_dialog import ConflictChoice, ConflictDialog
+from desktop_app.ui.dialogs.reveal_dialog import RevealDialog
+from desktop_app.ui.drafting.draft_bar import DraftBar
+from desktop_app.ui.drafting.draft_controller import DraftController
+from desktop_app.ui.drafting.draft_presenter import DraftPresenter
+from desktop_app.ui.drafting.reply_editor import ReplyEditor
+from desktop_app.ui.workstation.presence_indicator import PresenceIndicator
 
 log = logging.getLogger(__name__)
 
 _BUBBLE = (
     '<table width="100%" cellspacing="0" cellpadding="0" style="margin-bottom:8px"><tr>'
-    '<td align="{align}"><div style="color:#667085;font-size:small">{who} · {when}</div>'
+    '<td align="{align}"><div style="color:{muted};font-size:small">{who} · {when}</div>'
     '<div style="background:{colour};padding:6px 9px;">{text}</div></td></tr></table>'
 )
 
@@ -72,7 +77,8 @@ def conversation_html(ticket: TicketDetail) -> str:
         parts.append(
             _BUBBLE.format(
                 align="left" if customer else "right",
-                colour="#f2f4f7" if customer else "#dbeafe",
+                muted=palette.TEXT_MUTED,
+                colour=palette.CUSTOMER_BUBBLE if customer else palette.AGENT_BUBBLE,
                 who=html.escape(message.author or (ticket.customer if customer else "")),
                 when=local_time(message.created_at),
                 text=html.escape(message.text).replace("\n", "<br>"),
@@ -140,12 +146,14 @@ class TicketPane(QWidget):
         drafting: DraftController | None = None,
         supervision: SupervisionService | None = None,
         explainer: TaskRunner | None = None,
+        presence: PresenceService | None = None,
     ) -> None:
         """``user`` (the signed-in person) is passed to the services as the actor, so their
         role rules apply; without one every change is refused (None is nobody).
         ``drafting`` puts AI drafts into the reply box (see ``draft_presenter``).
         ``explainer`` runs the model for a flagged ticket's trigger words (the window passes
-        its tagging runner, so they take turns with batch tagging); default: a runner of its own."""
+        its tagging runner, so they take turns with batch tagging); default: a runner of its own.
+        ``presence`` shows which colleagues have the open ticket on screen too."""
         super().__init__(parent)
         self._explainer = explainer or TaskRunner(max_threads=1, parent=self)
         self._explain_asked: set[tuple[int, object, tuple[str, ...]]] = set()
@@ -161,17 +169,16 @@ class TicketPane(QWidget):
         self.ticket: TicketDetail | None = None
         self._token = 0
         self._versions = VersionBook()
+        self._messages_seen: tuple[int, int] = (0, 0)  # (ticket id, messages) as of the remembered version
+        self.conflict_dialog: ConflictDialog | None = None
         self.tagger_state = self.TAGGER_LOADING
 
         self.title = ElidedLabel(self.tr("请选择左侧的工单"))
         self.title.setObjectName("ticketTitle")
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background:#fff4e5;color:#8a4b00;padding:6px;border-radius:4px;")
-        self.banner.hide()
+        self.banner = Banner(Tone.WARNING, object_name="ticketBanner")
 
-        self.order_id = QLabel()
+        self.order_id = ElidedLabel()  # an 18-digit order number must not widen a narrow window
         self.product = QLabel()
         self.created = QLabel()
         self.waiting = QLabel()
@@ -202,14 +209,16 @@ class TicketPane(QWidget):
         self.status_box = QComboBox()
         for status in TicketStatus:
             self.status_box.addItem(status_name(status.value), status.value)
-        # As wide as a short status name, not the longest (the list opens wider anyway).
-        self.status_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.status_box.setMinimumContentsLength(4)
+        # As wide as its longest status when there is room; gives way (eliding) on a narrow window.
+        self.status_box.setMinimumWidth(72)
         self.assignee_label = ElidedLabel()
         self.take_button = QPushButton(self.tr("领取"))
         self.take_button.setToolTip(self.tr("把工单分配给我"))
         self.release_button = QPushButton(self.tr("释放"))
         self.release_button.setToolTip(self.tr("取消分配，放回公共队列"))
+        for button in (self.take_button, self.release_button):
+            # As narrow as their words (a style's usual 80 px minimum does not fit a small laptop).
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 20)
         controls = QHBoxLayout()
         controls.addWidget(QLabel(self.tr("状态")))
         controls.addWidget(self.status_box)
@@ -228,8 +237,8 @@ class TicketPane(QWidget):
         side.addWidget(order_box, 1)
         side.addWidget(tag_box, 1)  # as wide as the order: the top intents need the room
 
-        self.thread = QTextBrowser()
-        self.thread.setOpenLinks(False)
+        self.conversation = QTextBrowser()
+        self.conversation.setOpenLinks(False)
         self.editor = ReplyEditor()
         self.draft_bar = DraftBar()
         reply_box = QWidget()
@@ -247,14 +256,20 @@ class TicketPane(QWidget):
             self.drafts.draftAccepted.connect(self._accept_draft)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.thread)
+        splitter.addWidget(self.conversation)
         splitter.addWidget(reply_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        self.presence: PresenceIndicator | None = None
+        if presence is not None:
+            self.presence = PresenceIndicator(presence, user, reader, writer, parent=self)
+            title_row.addWidget(self.presence.label)
+        layout.addLayout(title_row)
         layout.addWidget(self.banner)
         layout.addLayout(side)
         layout.addLayout(controls)
@@ -318,6 +333,8 @@ class TicketPane(QWidget):
         self.editor.flush()
         self.banner.hide()
         self.show_ticket(opened.ticket)
+        if self.presence is not None:
+            self.presence.opened(opened.ticket.id)
         if opened.draft is not None:
             note = self.tr("已恢复 %1 保存的草稿").replace("%1", local_time(opened.draft.updated_at))
             self.editor.load(opened.draft.body, note)
@@ -341,6 +358,8 @@ class TicketPane(QWidget):
         self.ticket = ticket
         if remember_version:
             self._versions.record(ticket.id, ticket.version)
+            # The conversation the agent's reply answers: messages after these arrived meanwhile.
+            self._messages_seen = (ticket.id, len(ticket.messages))
         self._set_enabled(True)
         customer = ticket.customer or self.tr("匿名客户")
         self.title.setText(f"{customer} · {ticket.channel} · {ticket_number(ticket.external_id)}")
@@ -357,8 +376,8 @@ class TicketPane(QWidget):
         self.take_button.setEnabled(ticket.assignee != self.agent)
         self.release_button.setEnabled(ticket.assignee is not None)
         self.reveal_button.setEnabled(True)
-        self.thread.setHtml(conversation_html(ticket))
-        scrollbar = self.thread.verticalScrollBar()
+        self.conversation.setHtml(conversation_html(ticket))
+        scrollbar = self.conversation.verticalScrollBar()
         scrollbar.setValue(scrollbar.maximum())
 
     # -- tags -----------------------------------------------------------------------
@@ -416,7 +435,7 @@ class TicketPane(QWidget):
         if ticket.flagged:
             reasons = reasons_text(ticket.flag_reasons)  # the stored Chinese, in the UI's language
             self.flag_label.setText(self.tr("⚑ 已标记：%1").replace("%1", reasons) if reasons else self.tr("⚑ 已标记"))
-            self.flag_label.setStyleSheet("color:#c62828;")
+            self.flag_label.setStyleSheet(f"color:{palette.ALARM};")
         else:
             self.flag_label.setText(self.tr("否") if ticket.tagged else "—")
             self.flag_label.setStyleSheet("")
@@ -484,6 +503,10 @@ class TicketPane(QWidget):
             return
         ticket_id = self.ticket.id
         kinds = {c.change for c in changes if c.ticket_id == ticket_id and c.change != ChangeKind.DRAFT}
+        if ChangeKind.PRESENCE in kinds:
+            kinds.discard(ChangeKind.PRESENCE)  # someone came or went: only the names change
+            if self.presence is not None:
+                self.presence.refresh()
         if not kinds:
             return
         if kinds == {ChangeKind.TAGS}:
@@ -656,6 +679,11 @@ class TicketPane(QWidget):
             self.editor.set_busy(False)
         still_open = ticket_id == self.ticket_id
         what = self._failed_action_text(action)
+        if isinstance(error, StaleTicketError) and still_open and action == self.SEND:
+            log.info("sending on ticket %s was stale: %s", ticket_id, error)
+            self.show_banner(self.tr("这个工单刚被其他人更新过，回复没有发出。您的回复仍在编辑框里。"))
+            self._compare_after_refused_send(ticket_id)
+            return
         if isinstance(error, StaleTicketError):
             log.info("%s on ticket %s was stale: %s", action, ticket_id, error)
             if still_open:
@@ -689,6 +717,47 @@ class TicketPane(QWidget):
                 text = _fill(self.tr("工单 %1：%2，请稍后重试（详情已写入日志）。"), label, what)
         self.show_banner(text)
 
+    def _compare_after_refused_send(self, ticket_id: int) -> None:
+        """Re-read the ticket whose send was refused as stale; if messages arrived meanwhile,
+        show them beside the agent's reply (the conflict view), else just reload."""
+        token, agent, (seen_id, seen) = self._token, self.agent, self._messages_seen
+        seen = seen if seen_id == ticket_id else 0
+        self._reader.submit(
+            lambda: self._tickets.open(ticket_id, agent).ticket,
+            lambda fresh: self._show_conflict(token, fresh, seen),
+            lambda error: log.warning("re-reading ticket %s after a refused send failed", ticket_id, exc_info=error),
+        )
+
+    def _show_conflict(self, token: int, fresh: TicketDetail, seen: int) -> None:
+        if token != self._token or fresh.id != self.ticket_id:
+            return
+        self.show_ticket(fresh)  # the next send starts from this version
+        arrived = fresh.messages[seen:]
+        if not arrived:
+            self.show_banner(self.tr("这个工单刚被其他人更新过（没有新消息），回复没有发出。您的回复仍在编辑框里，请确认后再发送。"))
+            return
+        dialog = ConflictDialog(arrived, fresh.customer, self.editor.text, self)
+        dialog.finished.connect(lambda _result: self._conflict_decided(fresh.id, dialog.choice))
+        self.conflict_dialog = dialog
+        dialog.open()
+
+    def _conflict_decided(self, ticket_id: int, choice: ConflictChoice) -> None:
+        self.conflict_dialog = None
+        if ticket_id != self.ticket_id:
+            return
+        if choice is ConflictChoice.DISCARD_MINE:
+            self.editor.load("", self.tr("已放弃你的回复"))
+            actor, drafts, label = self.user, self._drafts, self.ticket.external_id if self.ticket else ""
+            self._writer.submit(  # an emptied draft is removed from the store
+                lambda: drafts.save(ticket_id, "", actor=actor),
+                None,
+                lambda error: self._draft_failed(ticket_id, label, error),
+            )
+            self.banner.hide()
+            return
+        self.show_banner(self.tr("您的回复仍在编辑框里：已对照新消息，修改后再发送。"))
+        self.editor.text_edit.setFocus()
+
     def _on_status_chosen(self, _index: int) -> None:
         if self.ticket is None:
             return
@@ -720,7 +789,7 @@ class TicketPane(QWidget):
         ticket_id, actor, supervision = self.ticket.id, self.user, self._supervision
         self.reveal_button.setEnabled(False)
         self._reader.submit(
-            lambda: supervision.reveal_ticket(actor, ticket_id),  # type: ignore[arg-type]
+            lambda: supervision.reveal_ticket(actor, ticket_id),
             self._show_revealed,
             self._reveal_failed,
         )
