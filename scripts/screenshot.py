@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.config import default_drafter_dir
 from desktop_app.services.access import Role
 from desktop_app.services.accounts import AccountService
+from desktop_app.services.container import Services
 from desktop_app.services.seed import seed_demo_if_empty
 from desktop_app.store.database import Database
 from desktop_app.ui.app import install_translation
@@ -70,7 +71,7 @@ def main() -> int:
         agent = accounts.add_user("客服小美", PASSWORD, Role.AGENT, actor=boss)
         user = boss if args.role == "supervisor" else agent
         folder = Path(tmp) / "no-drafter" if args.no_draft else drafter_folder(args.drafter, Path(tmp))
-        window = MainWindow(db, user, drafter_folder=folder)
+        window = MainWindow(Services(db), user, drafter_folder=folder)
         window.move(0, 0)
         window.show()
         if args.size:

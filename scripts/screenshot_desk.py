@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import insert, select, update
 
 from desktop_app.domain.vocabulary import FlagRule
+from desktop_app.services.container import Services
 from desktop_app.services.seed import DEMO_TICKETS, seed_demo_if_empty
 from desktop_app.store.database import Database
 from desktop_app.store.schema import Feedback, Message, ReplyOutcome, Ticket, TicketTag
@@ -207,7 +208,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.open(f"sqlite:///{Path(tmp) / 'desk.db'}")
         seed_desk_demo(db)
-        desk = SupervisorDesk(db, _NoActions())
+        desk = SupervisorDesk(Services(db), _NoActions())
         desk.setWindowTitle("售后助手 · 主管工作台")
         desk.resize(1440, 860)
         desk.move(0, 0)

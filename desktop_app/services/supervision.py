@@ -9,7 +9,6 @@ refused as stale rather than acted on blind.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -102,7 +101,7 @@ class SupervisionService:
         with self.db.session() as session:
             repo = TicketRepository(session)
             current = repo.detail(ticket_id)
-            repo.update_versioned(ticket_id, expected_version, flagged=False, flag_reasons=json.dumps([]))
+            repo.update_versioned(ticket_id, expected_version, flagged=False, flag_reasons=[])
             AuditRepository(session).append(
                 actor.name,
                 AuditAction.UNFLAG,

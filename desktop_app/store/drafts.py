@@ -6,7 +6,6 @@ entries beside the agent's edits, so that sending can store the (generated, sent
 
 from __future__ import annotations
 
-import json
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from desktop_app.store.schema import Draft, ReplyOutcome
 
 
 def _record(draft: Draft) -> DraftRecord:
-    kb = tuple(json.loads(draft.generated_kb)) if draft.generated_kb else ()
+    kb = tuple(str(entry) for entry in draft.generated_kb) if isinstance(draft.generated_kb, list) else ()
     return DraftRecord(
         draft.ticket_id,
         draft.author,
@@ -67,7 +66,7 @@ class DraftRepository:
         draft.body = generated if body is None else body
         draft.generated = generated
         draft.generated_model = model
-        draft.generated_kb = json.dumps(list(kb_ids))
+        draft.generated_kb = list(kb_ids)
         draft.updated_at = now
         draft.accepted_at = None  # a new AI draft, not yet the agent's
         self.session.flush()
@@ -100,7 +99,7 @@ def record_outcome(
             generated=draft.generated if draft else None,
             final=final,
             model=draft.generated_model if draft else None,
-            kb_entries=json.dumps(list(draft.generated_kb)) if draft and draft.generated_kb else None,
+            kb_entries=list(draft.generated_kb) if draft and draft.generated_kb else None,
             created_at=utcnow(),
         )
     )

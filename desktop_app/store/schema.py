@@ -8,6 +8,7 @@ and ``feedback`` the agents' corrections (training data for the next fine-tune).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     DDL,
@@ -25,6 +26,8 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from desktop_app.store.json_column import JsonValue
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -61,8 +64,8 @@ class Ticket(Base):
     # "flag": {"negative_threshold": t, "intents": [...]}} (the rule it was flagged under).
     # A label an agent set has a NULL score (intent_score / sentiment_score) and stays put
     # when the ticket is tagged again.
-    tag_scores: Mapped[str | None] = mapped_column(Text, nullable=True)
-    flag_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of short Chinese reasons
+    tag_scores: Mapped[dict[str, Any] | None] = mapped_column(JsonValue, nullable=True)
+    flag_reasons: Mapped[list[str] | None] = mapped_column(JsonValue, nullable=True)  # short Chinese reasons
     tagged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # NULL: not tagged yet
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -140,7 +143,7 @@ class Draft(Base):
     # What the generator proposed, kept so that (generated, sent) pairs become training data.
     generated: Mapped[str | None] = mapped_column(Text, nullable=True)
     generated_model: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    generated_kb: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of knowledge-base entry ids
+    generated_kb: Mapped[list[str] | None] = mapped_column(JsonValue, nullable=True)  # knowledge-base entry ids
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     # Set when the agent accepted the AI draft (Tab): it reopens as the agent's text.
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -177,7 +180,7 @@ class ReplyOutcome(Base):
     generated: Mapped[str | None] = mapped_column(Text, nullable=True)
     final: Mapped[str] = mapped_column(Text)
     model: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    kb_entries: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of knowledge-base entry ids
+    kb_entries: Mapped[list[str] | None] = mapped_column(JsonValue, nullable=True)  # knowledge-base entry ids
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 

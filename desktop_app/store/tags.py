@@ -10,10 +10,9 @@ as a ``feedback`` row (training data for the next fine-tune).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.orm import Session
@@ -59,7 +58,7 @@ def _flag(
     return bool(reasons), reasons
 
 
-def stored_rule(tag_scores: str | None) -> FlagRule:
+def stored_rule(tag_scores: Any) -> FlagRule:
     """The flag rule a ticket was tagged under (the default when untagged or unreadable)."""
     data = load_json(tag_scores)
     try:
@@ -150,11 +149,8 @@ class TagRepository:
                     sentiment=sentiment,
                     sentiment_score=sentiment_score,
                     flagged=flagged,
-                    tag_scores=json.dumps(
-                        {"intent": intent_scores, "sentiment": sentiment_scores, "flag": rule.to_json()},
-                        ensure_ascii=False,
-                    ),
-                    flag_reasons=json.dumps(reasons, ensure_ascii=False),
+                    tag_scores={"intent": intent_scores, "sentiment": sentiment_scores, "flag": rule.to_json()},
+                    flag_reasons=reasons,
                     tagged_at=now,
                 )
                 .execution_options(synchronize_session=False)
@@ -202,7 +198,7 @@ class TagRepository:
         statement = (
             update(Ticket)
             .where(Ticket.id == ticket_id, Ticket.version == version, Ticket.flagged.is_(True), same_tagging)
-            .values(flag_reasons=json.dumps(reasons, ensure_ascii=False))
+            .values(flag_reasons=reasons)
             .execution_options(synchronize_session=False)
         )
         return reasons if cast(CursorResult, self.session.execute(statement)).rowcount else None
@@ -222,7 +218,7 @@ class TagRepository:
             self.session.execute(
                 update(Ticket)
                 .where(Ticket.id == ticket_id)
-                .values(tagged_at=None, flag_reasons=json.dumps(reasons, ensure_ascii=False))
+                .values(tagged_at=None, flag_reasons=reasons)
                 .execution_options(synchronize_session=False)
             )
 
@@ -263,7 +259,7 @@ class TagRepository:
             expected_version,
             **{task: label, f"{task}_score": None},
             flagged=flagged,
-            flag_reasons=json.dumps(reasons, ensure_ascii=False),
+            flag_reasons=reasons,
         )
         self.session.add(
             Feedback(

@@ -478,17 +478,20 @@ class TicketRepository:
         return row.id
 
 
-def load_json(value: str | None) -> Any:
-    """A JSON column's value, or None when it is empty or unreadable (a hand-edited row)."""
-    if not value:
+def load_json(value: Any) -> Any:
+    """A JSON column's value as ``JsonValue`` decoded it; text (a value read past the column
+    type, e.g. by hand-written SQL) is decoded here, None when it is empty or unreadable."""
+    if value is None or value == "":
         return None
+    if not isinstance(value, str):
+        return value
     try:
         return json.loads(value)
     except ValueError:
         return None
 
 
-def stored_scores(tag_scores: str | None, task: str) -> dict[str, float]:
+def stored_scores(tag_scores: Any, task: str) -> dict[str, float]:
     """``{label: probability}`` of one task from the ``tag_scores`` column (empty if untagged)."""
     data = load_json(tag_scores)
     scores = data.get(task) if isinstance(data, dict) else None
@@ -497,7 +500,7 @@ def stored_scores(tag_scores: str | None, task: str) -> dict[str, float]:
     return {str(k): float(v) for k, v in scores.items() if isinstance(v, int | float)}
 
 
-def stored_reasons(flag_reasons: str | None) -> list[str]:
+def stored_reasons(flag_reasons: Any) -> list[str]:
     data = load_json(flag_reasons)
     return [str(reason) for reason in data] if isinstance(data, list) else []
 

@@ -14,10 +14,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop_app.config import LANG_ENV_VAR, RESOURCES_DIR
 from desktop_app.services.access import User
-from desktop_app.services.accounts import AccountService
+from desktop_app.services.container import DatabaseError, Services
 from desktop_app.services.diagnostics import install_diagnostics
-from desktop_app.services.seed import seed_demo_if_empty
-from desktop_app.store.database import Database, DatabaseError
 
 if TYPE_CHECKING:
     from desktop_app.ui.workstation.main_window import MainWindow
@@ -52,25 +50,25 @@ def install_translation(app: QApplication, lang: str | None) -> QTranslator | No
     return translator
 
 
-def sign_in(db: Database) -> User | None:
+def sign_in(services: Services) -> User | None:
     """The sign-in dialog (on first run: create the supervisor account); None if cancelled."""
     from desktop_app.ui.dialogs.login_dialog import LoginDialog  # after QApplication exists
 
-    dialog = LoginDialog(AccountService(db))
+    dialog = LoginDialog(services.accounts)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     user = dialog.user if accepted else None
     dialog.deleteLater()
     return user
 
 
-def start_workstation(db: Database) -> MainWindow | None:
+def start_workstation(services: Services) -> MainWindow | None:
     """Sign in, then the main window for that user (shown); None when sign-in was cancelled."""
     from desktop_app.ui.workstation.main_window import MainWindow  # after QApplication exists
 
-    user = sign_in(db)
+    user = sign_in(services)
     if user is None:
         return None
-    window = MainWindow(db, user)
+    window = MainWindow(services, user)
     window.show()
     return window
 
@@ -82,14 +80,14 @@ class WorkstationSession(QObject):
 
     ended = Signal()
 
-    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+    def __init__(self, services: Services, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.services = services
         self.window: MainWindow | None = None
 
     def start(self) -> bool:
         """Sign someone in and show their window; False (and ``ended``) when cancelled."""
-        window = start_workstation(self.db)
+        window = start_workstation(self.services)
         self.window = window
         if window is None:
             self.ended.emit()
@@ -123,14 +121,13 @@ def run_gui(db_url: str, lang: str | None = None) -> int:
     reporter = ErrorReporter(diagnostics, app)  # an error nobody caught: a dialog naming the log
     offer_crash_report(diagnostics)
     try:
-        db = Database.open(db_url)
-        seed_demo_if_empty(db)
+        services = Services.open(db_url, seed_demo=True)
     except DatabaseError as exc:
         QMessageBox.critical(None, "售后助手", str(exc))
         print(f"aftersales: error: {exc}", file=sys.stderr)
         return 2
     try:
-        session = WorkstationSession(db)
+        session = WorkstationSession(services)
         # The window closes before the sign-in dialog of a switch of user opens: the session,
         # not the last window, says when the app ends.
         app.setQuitOnLastWindowClosed(False)
@@ -140,4 +137,4 @@ def run_gui(db_url: str, lang: str | None = None) -> int:
         return app.exec()
     finally:
         reporter.close()
-        db.close()
+        services.close()

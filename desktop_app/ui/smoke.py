@@ -22,9 +22,7 @@ from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.services.access import Role
-from desktop_app.services.accounts import AccountService
-from desktop_app.services.seed import seed_demo_if_empty
-from desktop_app.store.database import Database
+from desktop_app.services.container import Services
 from desktop_app.ui.app import WorkstationSession, install_translation
 
 if TYPE_CHECKING:
@@ -39,12 +37,12 @@ POLL_MS = 50
 class GuiSmoke(QObject):
     """Runs the steps in order on the event loop; ``failure`` says which one did not pass."""
 
-    def __init__(self, db: Database, step_timeout_s: float) -> None:
+    def __init__(self, services: Services, step_timeout_s: float) -> None:
         super().__init__()
-        self.db = db
+        self.services = services
         self.step_timeout_s = step_timeout_s
         self.failure: str | None = None
-        self.session = WorkstationSession(db)
+        self.session = WorkstationSession(services)
         self.opened_id: int | None = None
         self.drafted: set[int] = set()
         self._steps: list[tuple[str, Callable[[], bool]]] = [
@@ -163,15 +161,14 @@ def run_smoke(lang: str | None = None, step_timeout_s: float = 90.0) -> int:
     with tempfile.TemporaryDirectory(prefix="aftersales-smoke-") as tmp:
         # The window's size and layout are saved on close: to the scratch folder, not the user's.
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(Path(tmp) / "settings"))
-        db = Database.open(f"sqlite:///{Path(tmp) / 'smoke.db'}")
+        services = Services.open(f"sqlite:///{Path(tmp) / 'smoke.db'}", seed_demo=True)
         try:
-            seed_demo_if_empty(db)
-            accounts = AccountService(db)
+            accounts = services.accounts
             boss = accounts.add_user(SUPERVISOR, PASSWORD, Role.SUPERVISOR, actor=None)
             accounts.add_user(AGENT, PASSWORD, Role.AGENT, actor=boss)
-            code = GuiSmoke(db, step_timeout_s).run()
+            code = GuiSmoke(services, step_timeout_s).run()
         finally:
-            db.close()
+            services.close()
             if translator is not None:
                 app.removeTranslator(translator)
     print("smoke-gui: passed" if code == 0 else "smoke-gui: failed", file=sys.stderr)

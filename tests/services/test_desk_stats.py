@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -24,7 +23,7 @@ NOW = datetime(2024, 5, 3, 12, 0, 0)  # naive UTC
 
 
 def _flag(set_columns, ticket_id: int, reasons: list[str], **values: object) -> None:
-    set_columns(ticket_id, flagged=True, flag_reasons=json.dumps(reasons, ensure_ascii=False), **values)
+    set_columns(ticket_id, flagged=True, flag_reasons=list(reasons), **values)
 
 
 @pytest.fixture
@@ -85,13 +84,11 @@ def test_flagged_tickets_severity_reads_the_stored_distribution_and_escalation_w
 ):
     texts = {1: "快递一直没到", 2: "快递一直没到，再不处理我就打12315，还要去媒体曝光", 3: "快递一直没到"}
     ids = add_tickets([make_ticket(n, text=text) for n, text in texts.items()])
-    scores = json.dumps(
-        {
-            "intent": {"logistics": 0.7, "complaint": 0.3},
-            "sentiment": {"negative": 0.8, "neutral": 0.2},
-            "flag": {"negative_threshold": 0.6, "intents": ["complaint"]},
-        }
-    )
+    scores = {
+        "intent": {"logistics": 0.7, "complaint": 0.3},
+        "sentiment": {"negative": 0.8, "neutral": 0.2},
+        "flag": {"negative_threshold": 0.6, "intents": ["complaint"]},
+    }
     for n in texts:
         _flag(
             set_columns,

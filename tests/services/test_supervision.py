@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -83,7 +82,7 @@ def test_take_over(db: Database, supervisor: User, ids) -> None:
 def test_unflag_needs_a_reason_and_keeps_the_old_reasons_in_the_audit(
     db: Database, supervisor: User, ids, set_columns
 ) -> None:
-    set_columns(ids["T-00001"], flagged=True, flag_reasons=json.dumps(["负面情绪 0.93"], ensure_ascii=False))
+    set_columns(ids["T-00001"], flagged=True, flag_reasons=["负面情绪 0.93"])
     service = SupervisionService(db)
     with pytest.raises(MissingReasonError):
         service.unflag(supervisor, ids["T-00001"], "  ", expected_version=1)

@@ -155,7 +155,7 @@ def test_explain_follows_an_agents_complaint_label(db, toy_tagger: TicketTagger,
     ticket_id = add_tickets([make_ticket(9, text="快递三天没动，我要投诉你们")])["T-00009"]
     service = TaggingService(db, toy_tagger)
     service.tag_untagged()
-    set_columns(ticket_id, intent="complaint", intent_score=None, flagged=True, flag_reasons='["投诉意图（坐席标注）"]')
+    set_columns(ticket_id, intent="complaint", intent_score=None, flagged=True, flag_reasons=["投诉意图（坐席标注）"])
     explained = service.explain(ticket_id)
     assert explained.stored and "「投诉」" in explained.trigger
     assert explained.reasons[0] == "投诉意图（坐席标注）"

@@ -40,7 +40,7 @@ def test_export_training_masks_every_text(
                     generated=f"已为您登记电话{PHONE}",
                     final=f"已为您登记电话{PHONE}",
                     model="drafter-v1",
-                    kb_entries="[3, 5]",
+                    kb_entries=[3, 5],
                     created_at=utcnow(),
                 ),
                 ReplyOutcome(ticket_id=first, author=agent.name, generated=None, final="好的", created_at=utcnow()),

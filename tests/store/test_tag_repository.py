@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -68,7 +67,7 @@ def test_saving_tags_does_not_bump_the_version(db, add_tickets, make_ticket) -> 
     assert after.flagged is False and after.flag_reasons == []
     assert after.tagged_at is not None
     with db.session() as session:
-        stored = json.loads(session.get(Ticket, ticket_id).tag_scores)
+        stored = session.get(Ticket, ticket_id).tag_scores
         rows = session.execute(select(TicketTag.task, TicketTag.label, TicketTag.score, TicketTag.model)).all()
     assert stored["flag"] == {"negative_threshold": 0.6, "intents": ["complaint"]}
     assert sorted(rows) == [("intent", "logistics", 0.7, "toy 1"), ("sentiment", "neutral", 0.6, "toy 1")]

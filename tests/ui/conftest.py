@@ -9,6 +9,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from desktop_app.services.container import Services
 from desktop_app.services.seed import seed_demo_if_empty  # noqa: E402
 from desktop_app.store.database import Database  # noqa: E402
 
@@ -55,7 +56,7 @@ def demo_agent(demo_db, demo_supervisor):  # type: ignore[no-untyped-def]
 def main_window(qtbot, demo_db, demo_agent):
     from desktop_app.ui.workstation.main_window import MainWindow
 
-    window = MainWindow(demo_db, demo_agent)
+    window = MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 60, timeout=5000)

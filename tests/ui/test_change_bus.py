@@ -12,6 +12,7 @@ from desktop_app.domain.records import MessageRecord, NewTicket
 from desktop_app.services.access import Role
 from desktop_app.services.accounts import AccountService
 from desktop_app.services.claims import ClaimService
+from desktop_app.services.container import Services
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.database import Database
 from desktop_app.store.schema import Ticket
@@ -90,7 +91,7 @@ def test_the_supervisor_desk_shows_a_ticket_flagged_elsewhere(qtbot, demo_db, de
     from desktop_app.ui.workstation.main_window import MainWindow
     from tests.ui.conftest import close_window
 
-    window = MainWindow(demo_db, demo_supervisor)
+    window = MainWindow(Services(demo_db), demo_supervisor)
     qtbot.addWidget(window)
     loads: list[int] = []
     window.desk.flaggedLoaded.connect(loads.append)

@@ -13,6 +13,7 @@ from desktop_app.domain.clock import utcnow
 from desktop_app.services.access import Role
 from desktop_app.services.accounts import AccountService
 from desktop_app.services.claims import ClaimService
+from desktop_app.services.container import Services
 from desktop_app.services.tickets import TicketService
 
 PASSWORD = "correct horse"
@@ -34,7 +35,7 @@ def window(qtbot, demo_db, users, monkeypatch):  # type: ignore[no-untyped-def]
     from desktop_app.ui.workstation.main_window import MainWindow
 
     monkeypatch.setenv(CLAIM_LEASE_ENV_VAR, "1.5")  # a heartbeat every half second
-    win = MainWindow(demo_db, users["mei"])  # closed here, not by qtbot: closing takes a few event-loop turns
+    win = MainWindow(Services(demo_db), users["mei"])  # closed here, not by qtbot: closing takes a few event-loop turns
     win.show()
     qtbot.waitUntil(lambda: win.queue_model.rowCount() == 60, timeout=5000)
     qtbot.waitUntil(lambda: win.ticket_pane.ticket is not None, timeout=5000)

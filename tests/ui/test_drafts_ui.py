@@ -14,6 +14,7 @@ from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import MessageRecord
 from desktop_app.nlp.drafting.drafter import DraftResult
 from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
+from desktop_app.services.container import Services
 from desktop_app.services.drafting import DraftingService
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.tickets import TicketService
@@ -86,16 +87,16 @@ def gated(toy_drafter) -> GatedDrafter:  # type: ignore[no-untyped-def]
 
 
 def _window(qtbot, demo_db, monkeypatch, drafter, kb, prefetch: bool = False):  # type: ignore[no-untyped-def]
-    from desktop_app.ui.workstation import main_window as main_window_module
     from desktop_app.ui.drafting.draft_controller import DraftController
     from desktop_app.ui.workstation.main_window import MainWindow
 
+    services = Services(demo_db)
     monkeypatch.setattr(
-        main_window_module, "load_drafting", lambda db, folder, kb_folder, **_: DraftingService(db, drafter, kb)
+        services, "load_drafting", lambda folder, kb_folder, **_: DraftingService(demo_db, drafter, kb)
     )
     if not prefetch:
         monkeypatch.setattr(DraftController, "prefetch", lambda self, ids, agent: None)
-    window = MainWindow(demo_db, _signed_in(demo_db))
+    window = MainWindow(services, _signed_in(demo_db))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 60, timeout=5000)
@@ -336,7 +337,7 @@ def test_foreground_request_pauses_prefetch(qtbot, demo_db, monkeypatch, gated, 
 def test_without_a_model_drafts_are_off_and_the_editor_works(qtbot, demo_db, tmp_path: Path):
     from desktop_app.ui.workstation.main_window import MainWindow
 
-    window = MainWindow(demo_db, _signed_in(demo_db), drafter_folder=tmp_path / "missing")
+    window = MainWindow(Services(demo_db), _signed_in(demo_db), drafter_folder=tmp_path / "missing")
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.drafter_banner.isVisible(), timeout=10000)

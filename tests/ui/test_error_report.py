@@ -18,7 +18,6 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-import desktop_app.ui.workstation.main_window as main_window_module
 from desktop_app.services import diagnostics as diag
 from desktop_app.services.importing import ImportReport
 from desktop_app.services.tickets import TicketService
@@ -135,7 +134,7 @@ def test_closing_during_a_long_import_keeps_the_window_responsive(qtbot, main_wi
             outcome.append("cancelled")
             return ImportReport(cancelled=True)
 
-    monkeypatch.setattr(main_window_module, "ImportService", SlowToStop)
+    monkeypatch.setattr(main_window.services, "importer", lambda: SlowToStop(None))
     main_window.start_import(tmp_path / "big.csv", [])
     assert started.wait(5)
     ticks: list[float] = []

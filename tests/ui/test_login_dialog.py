@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.events import deliver_posted_events
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
@@ -12,7 +13,6 @@ from desktop_app.services.access import Role
 from desktop_app.services.accounts import AccountService
 from desktop_app.store.database import Database
 from desktop_app.ui.dialogs.login_dialog import LoginDialog
-from helpers.events import deliver_posted_events
 
 PASSWORD = "correct horse"
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from desktop_app.services.container import Services
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.schema import Ticket
 
@@ -77,7 +78,7 @@ def test_draft_autosaves_and_survives_a_restart(qtbot, main_window, demo_db, dem
     qtbot.waitUntil(lambda: TicketService(demo_db).open(ticket_id, "客服小美").draft is not None, timeout=6000)
     assert TicketService(demo_db).open(ticket_id, "客服小美").draft.body == "您好，这边帮您查询一下"
 
-    second = MainWindow(demo_db, demo_agent)
+    second = MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(second)
     qtbot.waitUntil(lambda: second.ticket_pane.ticket_id == ticket_id, timeout=5000)
     qtbot.waitUntil(lambda: second.ticket_pane.editor.text == "您好，这边帮您查询一下", timeout=3000)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop_app.services.queue import QueueService
 from desktop_app.domain.records import QueueFilter
+from desktop_app.services.queue import QueueService
 from desktop_app.store.schema import Ticket
-from desktop_app.ui.workstation.queue_model import QueueTableModel
 from desktop_app.ui.common.workers import TaskRunner
+from desktop_app.ui.workstation.queue_model import QueueTableModel
 
 
 def _model(qtbot, db, page_size=200) -> QueueTableModel:

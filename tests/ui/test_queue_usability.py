@@ -10,6 +10,7 @@ from PySide6.QtCore import QCollator, QLocale, Qt
 from desktop_app.domain.ticket_numbers import ticket_number
 from desktop_app.domain.vocabulary import INTENTS
 from desktop_app.services.claims import ClaimService
+from desktop_app.services.container import Services
 from desktop_app.store.schema import Ticket
 from tests.ui.conftest import close_window
 
@@ -28,7 +29,7 @@ def test_sorting_by_intent_follows_the_names_shown(qtbot, demo_db, demo_agent):
     from desktop_app.ui.workstation.main_window import MainWindow
 
     _tag_every_intent(demo_db)
-    window = MainWindow(demo_db, demo_agent)
+    window = MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(window)
     model = window.queue_model
     qtbot.waitUntil(lambda: model.rowCount() == 60, timeout=5000)
@@ -66,7 +67,7 @@ def test_a_hash_id_is_shown_as_a_short_ticket_number(qtbot, demo_db, demo_agent)
     hashed = "sha1:3fa9c1d2e4b5a6978812aa01"
     with demo_db.session() as session:
         session.get(Ticket, 1).external_id = hashed
-    window = MainWindow(demo_db, demo_agent)
+    window = MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(window)
     model = window.queue_model
     qtbot.waitUntil(lambda: model.rowCount() == 60, timeout=5000)
@@ -86,7 +87,7 @@ def test_status_bar_names_the_role(qtbot, demo_db, demo_agent, demo_supervisor, 
     from desktop_app.ui.workstation.main_window import MainWindow
 
     assert main_window.status_agent.text() == f"坐席：{demo_agent.name}"
-    boss = MainWindow(demo_db, demo_supervisor)
+    boss = MainWindow(Services(demo_db), demo_supervisor)
     qtbot.addWidget(boss)
     try:
         assert boss.status_agent.text() == f"主管：{demo_supervisor.name}"
@@ -106,7 +107,7 @@ def test_sign_out_releases_claims_and_signs_in_again(qtbot, demo_db, demo_agent,
         return user
 
     monkeypatch.setattr(gui, "sign_in", fake_sign_in)
-    session = gui.WorkstationSession(demo_db)
+    session = gui.WorkstationSession(Services(demo_db))
     assert session.start()
     first = session.window  # deleted by the session once closed: not handed to qtbot
     qtbot.waitUntil(lambda: first.queue_model.rowCount() == 60, timeout=5000)

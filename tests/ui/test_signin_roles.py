@@ -6,12 +6,13 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from desktop_app.domain.records import MessageRecord, NewTicket
 from desktop_app.services.access import PermissionDenied, Role, User
 from desktop_app.services.accounts import AccountService
 from desktop_app.services.audit import AuditAction
+from desktop_app.services.container import Services
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.audit import AuditRepository
-from desktop_app.domain.records import MessageRecord, NewTicket
 from desktop_app.store.tickets import TicketRepository
 from desktop_app.ui.dialogs.login_dialog import LoginDialog
 
@@ -35,7 +36,7 @@ def _when_dialog_shows(qtbot, act) -> None:  # type: ignore[no-untyped-def]
 def _open_window(qtbot, db, user: User):  # type: ignore[no-untyped-def]
     from desktop_app.ui.workstation.main_window import MainWindow
 
-    window = MainWindow(db, user)
+    window = MainWindow(Services(db), user)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.ticket_pane.ticket is not None, timeout=5000)
@@ -85,7 +86,7 @@ def test_first_start_creates_the_supervisor_and_opens_the_workstation(qtbot, dem
         dialog.submit()
 
     _when_dialog_shows(qtbot, create)
-    window = start_workstation(demo_db)
+    window = start_workstation(Services(demo_db))
     assert window is not None
     qtbot.addWidget(window)
     assert window.user is not None and window.user.role is Role.SUPERVISOR
@@ -111,13 +112,13 @@ def test_sign_in_as_an_agent_and_cancel(qtbot, demo_db):
         dialog.submit()
 
     _when_dialog_shows(qtbot, sign_in)
-    window = start_workstation(demo_db)
+    window = start_workstation(Services(demo_db))
     assert window is not None and window.user.name == "客服小美" and window.user.role is Role.AGENT
     qtbot.addWidget(window)
     window.close()
 
     _when_dialog_shows(qtbot, lambda dialog: dialog.reject())
-    assert start_workstation(demo_db) is None  # cancelled: no window, the app exits
+    assert start_workstation(Services(demo_db)) is None  # cancelled: no window, the app exits
 
 
 def test_an_agent_sees_no_reveal_and_the_services_refuse(qtbot, demo_db):

@@ -3,7 +3,6 @@ health and export, over a seeded SQLite database and a fake set of actions."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -11,9 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
 from sqlalchemy import insert
 
-from desktop_app.services.desk_stats import FlaggedTicket
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import MessageRecord
+from desktop_app.services.container import Services
+from desktop_app.services.desk_stats import FlaggedTicket
 from desktop_app.store.schema import Feedback, ReplyOutcome, TicketTag
 from desktop_app.ui.supervisor import DeskActions, SupervisorDesk
 from desktop_app.ui.supervisor.dialogs import ReassignDialog
@@ -51,7 +51,7 @@ class FakeActions:
 
 
 def _flag(set_columns, ticket_id: int, reasons: list[str], **values: object) -> None:
-    set_columns(ticket_id, flagged=True, flag_reasons=json.dumps(reasons, ensure_ascii=False), **values)
+    set_columns(ticket_id, flagged=True, flag_reasons=list(reasons), **values)
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def actions() -> FakeActions:
 
 @pytest.fixture
 def desk(qtbot, db, seeded, actions):
-    widget = SupervisorDesk(db, actions)
+    widget = SupervisorDesk(Services(db), actions)
     qtbot.addWidget(widget)
     widget.resize(1280, 760)
     widget.show()
@@ -173,7 +173,7 @@ def test_english_desk_translates_the_reasons(qtbot, db, seeded, actions):
     translator = QTranslator()
     assert translator.load(str(RESOURCES_DIR / "i18n" / "aftersales_en.qm"))
     QApplication.instance().installTranslator(translator)
-    widget = SupervisorDesk(db, actions)
+    widget = SupervisorDesk(Services(db), actions)
     qtbot.addWidget(widget)
     widget.show()
     try:
@@ -201,7 +201,7 @@ def test_visible_rows_without_trigger_words_get_them(qtbot, db, seeded, actions,
 
     set_columns(seeded["T-00002"], text="快递太慢了，差评！气死了")
     tagging = TaggingService(db, toy_tagger)
-    widget = SupervisorDesk(db, actions, tagging=tagging)
+    widget = SupervisorDesk(Services(db), actions, tagging=tagging)
     qtbot.addWidget(widget)
     widget.resize(1280, 760)
     widget.show()
@@ -229,7 +229,7 @@ def test_new_flag_appears_after_refresh(qtbot, desk, seeded, set_columns):
 
 
 def test_new_flag_appears_live_without_a_click(qtbot, db, seeded, set_columns, actions):
-    widget = SupervisorDesk(db, actions, refresh_ms=100)
+    widget = SupervisorDesk(Services(db), actions, refresh_ms=100)
     qtbot.addWidget(widget)
     widget.show()
     try:

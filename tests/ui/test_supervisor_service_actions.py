@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.domain.records import NewTicket
 from desktop_app.services.access import PermissionDenied, Role
 from desktop_app.services.accounts import AccountService
 from desktop_app.services.audit import AuditService
+from desktop_app.services.container import Services
 from desktop_app.store.database import Database
-from desktop_app.domain.records import NewTicket
 from desktop_app.ui.supervisor.service_actions import ServiceDeskActions
 
 PASSWORD = "correct horse 1"
@@ -28,14 +29,14 @@ def test_desk_actions_go_through_the_services_with_the_signed_in_user(
     ticket_id = add_tickets([make_ticket(1, text="=1+1 我要投诉")])["T-00001"]
     set_columns(ticket_id, flagged=True)
 
-    as_agent = ServiceDeskActions(db, agent)
+    as_agent = ServiceDeskActions(Services(db), agent)
     with pytest.raises(PermissionDenied):
         as_agent.unflag(ticket_id, 1, "已安抚")
     with pytest.raises(PermissionDenied):
         as_agent.export(["text"], [["=1+1"]], str(tmp_path / "a.csv"), "csv")
     assert not (tmp_path / "a.csv").exists()
 
-    as_boss = ServiceDeskActions(db, boss)
+    as_boss = ServiceDeskActions(Services(db), boss)
     as_boss.take_over(ticket_id, 1)
     as_boss.unflag(ticket_id, 2, "已电话安抚")
     as_boss.export(["text"], [["=1+1"]], str(tmp_path / "b.csv"), "csv")
@@ -60,7 +61,7 @@ def test_the_desk_names_the_version_it_shows_and_a_ticket_changed_meanwhile_is_r
     agent = accounts.add_user("客服", PASSWORD, Role.AGENT, actor=boss)
     ticket_id = add_tickets([make_ticket(1, text="我要投诉")])["T-00001"]
     set_columns(ticket_id, flagged=True)
-    desk = SupervisorDesk(db, ServiceDeskActions(db, boss), refresh_ms=60_000)
+    desk = SupervisorDesk(Services(db), ServiceDeskActions(Services(db), boss), refresh_ms=60_000)
     qtbot.addWidget(desk)
     desk.show()
     qtbot.waitUntil(lambda: desk.flagged_model.rowCount() == 1, timeout=5000)

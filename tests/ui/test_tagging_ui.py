@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from sqlalchemy import select
 
 from desktop_app.config import TAGGER_MODEL_ENV_VAR
+from desktop_app.services.container import Services
 from desktop_app.services.tickets import TicketService
 from desktop_app.store.schema import Feedback, Ticket
 from desktop_app.ui.workstation.queue_model import INTENT_COLOURS
@@ -30,7 +31,7 @@ def tagged_window(qtbot, demo_db, demo_agent, toy_tagger_dir: Path, monkeypatch:
     from desktop_app.ui.workstation.main_window import MainWindow
 
     monkeypatch.setenv(TAGGER_MODEL_ENV_VAR, str(toy_tagger_dir))
-    window = MainWindow(demo_db, demo_agent)
+    window = MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: _all_rows_tagged(window), timeout=20000)
@@ -56,7 +57,7 @@ def test_corrupt_model_shows_why(qtbot, demo_db, demo_agent, toy_tagger_dir: Pat
 
     model = toy_tagger_dir / "model.onnx"
     model.write_bytes(model.read_bytes() + b"\x00")
-    window = MainWindow(demo_db, demo_agent, tagger_folder=toy_tagger_dir)
+    window = MainWindow(Services(demo_db), demo_agent, tagger_folder=toy_tagger_dir)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.taggerFailed, timeout=5000) as blocker:
         window.show()
@@ -85,14 +86,14 @@ def test_rows_get_tags_in_the_background(qtbot, tagged_window, demo_db) -> None:
     assert model.data(model.index(model.row_of(flagged[0].id), _column(window, "flagged"))) == "⚑"
 
 
-def test_new_tickets_are_tagged_after_an_import(qtbot, tagged_window, tmp_path: Path) -> None:
+def test_new_tickets_are_tagged_after_an_import(qtbot, tagged_window, demo_db, tmp_path: Path) -> None:
     window = tagged_window
     path = tmp_path / "new.csv"
     path.write_text("订单号,买家昵称,问题描述,创建时间\n9001,新买家,你们太差了我要投诉,2026-11-20 10:00\n", "utf-8")
     # The import finishes, then a tagging pass picks up the one new ticket.
     with qtbot.waitSignal(window.taggingFinished, timeout=10000, check_params_cb=lambda n: n == 1):
         window.start_import(path, [])
-    with window.db.session() as session:
+    with demo_db.session() as session:
         ticket = session.scalars(select(Ticket).where(Ticket.order_id == "9001")).one()
         assert (ticket.intent, ticket.flagged) == ("complaint", True)
 
@@ -160,7 +161,7 @@ def test_open_ticket_refreshes_when_its_tags_land(qtbot, demo_db, demo_agent, to
     """The ticket on screen gets its tags in place, without losing the version it was read at."""
     from desktop_app.ui.workstation.main_window import MainWindow
 
-    window = MainWindow(demo_db, demo_agent, tagger_folder=toy_tagger_dir)
+    window = MainWindow(Services(demo_db), demo_agent, tagger_folder=toy_tagger_dir)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.ticket_pane.ticket is not None, timeout=5000)

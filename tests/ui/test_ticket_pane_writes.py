@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
+from helpers.events import deliver_posted_events
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from desktop_app.services.tickets import StaleTicketError, TicketService
 from desktop_app.store.schema import Feedback, Ticket
-from helpers.events import deliver_posted_events
 
 AGENT = "客服小美"
 SQL_ERROR = OperationalError("UPDATE tickets SET assignee=? WHERE tickets.id = ?", {}, Exception("database is locked"))

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from desktop_app.config import RESOURCES_DIR
 from desktop_app.domain.vocabulary import INTENTS, TicketStatus
+from desktop_app.services.container import Services
 from desktop_app.ui.common.formatting import intent_name, status_name
 from desktop_app.ui.common.import_reasons import import_reason_text
 from desktop_app.ui.common.reasons import reasons_text
@@ -77,7 +78,7 @@ def test_english_queue_cuts_off_no_header_or_name(qtbot, demo_db, demo_agent, en
     from desktop_app.ui.workstation.main_window import MainWindow
     from tests.ui.conftest import close_window
 
-    window = MainWindow(demo_db, demo_agent)
+    window = MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(window)
     try:
         table = window.queue_panel.table

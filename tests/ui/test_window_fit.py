@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.services.container import Services
 from tests.ui.conftest import close_window
 
 SMALL_LAPTOP = (1366, 768 - 40 - 30)  # 1366×768 less a task bar and the title bar
@@ -45,7 +46,7 @@ def test_english_main_window_fits_an_800_pixel_screen(qtbot, demo_db, demo_agent
     translator = QTranslator()
     assert translator.load(str(RESOURCES_DIR / "i18n" / "aftersales_en.qm"))
     QApplication.instance().installTranslator(translator)
-    window = MainWindow(demo_db, demo_agent)
+    window = MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(window)
     try:
         window.show()
@@ -63,7 +64,7 @@ def test_english_main_window_fits_an_800_pixel_screen(qtbot, demo_db, demo_agent
 def test_main_window_remembers_its_geometry(qtbot, demo_db, demo_agent, scratch_settings):
     from desktop_app.ui.workstation.main_window import MainWindow
 
-    first = MainWindow(demo_db, demo_agent)
+    first = MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(first)
     first.show()
     first.resize(720, 530)
@@ -71,7 +72,7 @@ def test_main_window_remembers_its_geometry(qtbot, demo_db, demo_agent, scratch_
     close_window(qtbot, first)
     assert any(scratch_settings.rglob("*.ini")), "nothing was saved"
 
-    second = MainWindow(demo_db, demo_agent)
+    second = MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(second)
     second.show()
     try:

@@ -6,13 +6,14 @@ import threading
 import time
 from pathlib import Path
 
+from helpers.events import deliver_posted_events
 from PySide6.QtCore import Qt
 
 import desktop_app.ui.workstation.main_window as main_window_module
+from desktop_app.services.container import Services
 from desktop_app.services.importing import ImportReport
 from desktop_app.services.queue import QueueService
 from desktop_app.ui.dialogs.import_dialog import MAX_ERRORS_SHOWN, explain_import_error
-from helpers.events import deliver_posted_events
 
 AGENT = "客服小美"
 
@@ -27,7 +28,7 @@ def test_start_up_queries_the_queue_once(qtbot, demo_db, demo_agent, monkeypatch
         return real_page(self, *args, **kwargs)
 
     monkeypatch.setattr(QueueService, "page", counting_page)
-    window = main_window_module.MainWindow(demo_db, demo_agent)
+    window = main_window_module.MainWindow(Services(demo_db), demo_agent)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 60, timeout=5000)
@@ -69,7 +70,7 @@ def test_closing_the_window_cancels_and_waits_for_a_running_import(qtbot, main_w
             outcome.append("cancelled")
             return ImportReport(cancelled=True)
 
-    monkeypatch.setattr(main_window_module, "ImportService", SlowImport)
+    monkeypatch.setattr(main_window.services, "importer", lambda: SlowImport(None))
     controller = main_window.start_import(tmp_path / "big.csv", [])
     assert started.wait(5)
     main_window.close()

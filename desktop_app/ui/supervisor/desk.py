@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.clock import utcnow
-from desktop_app.services.desk_stats import FLAGGED_LIMIT, DeskStatsService, FlaggedTicket
+from desktop_app.services.container import Services
+from desktop_app.services.desk_stats import FLAGGED_LIMIT, FlaggedTicket
 from desktop_app.services.tagging import FlagExplanation, TaggingService
 from desktop_app.services.tickets import StaleTicketError
-from desktop_app.store.database import Database
 from desktop_app.ui.common.banner import Banner, Tone
 from desktop_app.ui.common.workers import TaskRunner
 from desktop_app.ui.supervisor.actions import DeskActions
@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 
 
 class SupervisorDesk(QWidget):
-    """``SupervisorDesk(db, actions)``: a widget for the supervisor's tab or window."""
+    """``SupervisorDesk(services, actions)``: a widget for the supervisor's tab or window."""
 
     QUEUE_TAB, CHARTS_TAB, HEALTH_TAB = range(3)
 
@@ -72,7 +72,7 @@ class SupervisorDesk(QWidget):
 
     def __init__(
         self,
-        db: Database,
+        services: Services,
         actions: DeskActions,
         parent: QWidget | None = None,
         refresh_ms: int = REFRESH_MS,
@@ -83,7 +83,7 @@ class SupervisorDesk(QWidget):
         screen that lack them, in ``explainer`` (the window's tagging runner; default: the
         desk's own), so that batch tagging never pays for them."""
         super().__init__(parent)
-        self.stats = DeskStatsService(db)
+        self.stats = services.desk_stats
         self.desk_actions = actions  # not "actions": that is QWidget.actions()
         self.tagging = tagging
         self._own_explainer = explainer is None

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import cast
 
 from desktop_app.services.access import User
-from desktop_app.services.export import ExportFormat, export_rows
-from desktop_app.services.supervision import SupervisionService
-from desktop_app.store.database import Database
+from desktop_app.services.container import Services
+from desktop_app.services.export import ExportFormat
 
 
 class ServiceDeskActions:
     """:class:`~desktop_app.ui.supervisor.actions.DeskActions` over the supervision and export services."""
 
-    def __init__(self, db: Database, actor: User) -> None:
-        self.db = db
+    def __init__(self, services: Services, actor: User) -> None:
+        self.services = services
         self.actor = actor
-        self.supervision = SupervisionService(db)
+        self.supervision = services.supervision
 
     def reassign(self, ticket_id: int, version: int, to_agent: str | None, reason: str) -> None:
         self.supervision.reassign(self.actor, ticket_id, to_agent, reason, expected_version=version)
@@ -28,4 +27,4 @@ class ServiceDeskActions:
         self.supervision.unflag(self.actor, ticket_id, reason, expected_version=version)
 
     def export(self, headers: list[str], rows: list[list[str]], path: str, fmt: str) -> None:
-        export_rows(self.db, self.actor, headers, rows, path, cast(ExportFormat, fmt))
+        self.services.export_rows(self.actor, headers, rows, path, cast(ExportFormat, fmt))

@@ -13,17 +13,10 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabW
 from desktop_app.config import DRAFTER_MODEL_ENV_VAR, default_drafter_dir, default_kb_dir, default_ranker_dir
 from desktop_app.domain.changes import Change, ChangeKind
 from desktop_app.services.access import PermissionDenied, User
-from desktop_app.services.changes import open_change_source
-from desktop_app.services.claims import Claim, ClaimService
-from desktop_app.services.drafting import DraftingService, load_drafting
-from desktop_app.services.drafts import DraftService
-from desktop_app.services.importing import ImportService
-from desktop_app.services.presence import PresenceService
-from desktop_app.services.queue import QueueService
-from desktop_app.services.supervision import SupervisionService
-from desktop_app.services.tagging import TaggedBatch, TaggingService, default_tagger_folder, load_tagger
-from desktop_app.services.tickets import TicketService
-from desktop_app.store.database import Database
+from desktop_app.services.claims import Claim
+from desktop_app.services.container import Services
+from desktop_app.services.drafting import DraftingService
+from desktop_app.services.tagging import TaggedBatch, default_tagger_folder, load_tagger
 from desktop_app.ui.common.banner import Banner, Tone
 from desktop_app.ui.common.change_bus import ChangeBus
 from desktop_app.ui.common.window_geometry import restore_geometry, save_geometry
@@ -59,7 +52,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        db: Database,
+        services: Services,
         user: User,
         parent: QWidget | None = None,
         tagger_folder: Path | None = None,
@@ -69,7 +62,7 @@ class MainWindow(QMainWindow):
         """``user`` is the signed-in User: its name is the agent name everywhere and the
         services check its role on every change."""
         super().__init__(parent)
-        self.db = db
+        self.services = services
         if not isinstance(user, User):
             raise TypeError("MainWindow needs the signed-in User (a bare name is nobody)")
         self.user: User = user
@@ -86,11 +79,11 @@ class MainWindow(QMainWindow):
         self.tagger_runner = TaskRunner(max_threads=1, parent=self)
         self.drafter_runner = TaskRunner(max_threads=1, parent=self)  # loading the drafter
         self.drafting = DraftController(self)
-        self.queue_service = QueueService(db)
-        self.claims = ClaimService(db)
-        self.presence = PresenceService(db)
+        self.queue_service = services.queue
+        self.claims = services.claims
+        self.presence = services.presence
         self.claimed_id: int | None = None  # claimed with Ctrl+N; its lease is renewed while it is open
-        self.tagging = TaggingService(db, None)  # corrections work before (and without) a model
+        self.tagging = services.tagging(None)  # corrections work before (and without) a model
         self._tagging_active = False
         self._tagged_in_pass = 0
         self._closing = False
@@ -105,15 +98,15 @@ class MainWindow(QMainWindow):
         self.queue_model = QueueTableModel(self.queue_service, self.reader)
         self.queue_panel = QueuePanel(self.queue_model)
         self.ticket_pane = TicketPane(
-            TicketService(db),
-            DraftService(db),
+            services.tickets,
+            services.drafts,
             self.reader,
             self.writer,
             agent,
             tagging=self.tagging,
             user=self.user,
             drafting=self.drafting,
-            supervision=SupervisionService(db),
+            supervision=services.supervision,
             explainer=self.tagger_runner,  # trigger words take turns with the tagging batches
             presence=self.presence,
         )
@@ -138,8 +131,8 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         # The file name only: a full path would make the window wider than a small screen.
-        self.status_db = QLabel(self.tr("数据库：%1").replace("%1", db.url.rsplit("/", 1)[-1]))
-        self.status_db.setToolTip(db.url)
+        self.status_db = QLabel(self.tr("数据库：%1").replace("%1", services.url.rsplit("/", 1)[-1]))
+        self.status_db.setToolTip(services.url)
         role = self.tr("主管：%1") if user.is_supervisor else self.tr("坐席：%1")
         self.status_agent = QLabel(role.replace("%1", agent))
         self.status_tagger = QLabel(self.tr("智能标签：加载中…"))
@@ -287,9 +280,9 @@ class MainWindow(QMainWindow):
     # -- AI drafts -----------------------------------------------------------------
     def _load_drafter(self, folder: Path, kb_folder: Path) -> None:
         """Load the drafter and knowledge base off the event loop; without them drafts are off."""
-        db = self.db
+        services = self.services
         self.drafter_runner.submit(
-            lambda: load_drafting(db, folder, kb_folder, ranker_folder=default_ranker_dir()),
+            lambda: services.load_drafting(folder, kb_folder, ranker_folder=default_ranker_dir()),
             self._drafter_loaded,
             self._drafter_failed,
         )
@@ -361,7 +354,7 @@ class MainWindow(QMainWindow):
         """The supervisor's desk, its buttons bound to the signed-in user through the services."""
         assert isinstance(self.user, User)
         self.desk = SupervisorDesk(
-            self.db, ServiceDeskActions(self.db, self.user), tagging=self.tagging, explainer=self.tagger_runner
+            self.services, ServiceDeskActions(self.services, self.user), tagging=self.tagging, explainer=self.tagger_runner
         )
         self.add_supervisor_tab(self.desk, self.tr("主管台"))
 
@@ -436,8 +429,7 @@ class MainWindow(QMainWindow):
     # -- changes pushed by the database ------------------------------------------------
     def _start_change_bus(self) -> None:
         """The change bus, fed in a thread of its own by the database's change feed."""
-        engine = self.db.engine
-        self.change_bus = ChangeBus(lambda: open_change_source(engine), self)
+        self.change_bus = ChangeBus(self.services.change_source, self)
         self._change_reload = QTimer(self, singleShot=True, interval=CHANGE_RELOAD_MS)
         self._change_reload.timeout.connect(self._reload_for_changes)
         self.change_bus.changesArrived.connect(self._changes_arrived)
@@ -474,7 +466,7 @@ class MainWindow(QMainWindow):
         self.start_import(options.path, options.column_map)
 
     def start_import(self, path, column_map: list[str]) -> ImportController:  # type: ignore[no-untyped-def]
-        controller = ImportController(ImportService(self.db), self.importer, self)
+        controller = ImportController(self.services.importer(), self.importer, self)
         self._imports.append(controller)
         controller.finished.connect(lambda _report: self._import_finished(controller))
         controller.start(path, column_map)

@@ -71,13 +71,16 @@ class QueuePanel(QWidget):
         for combo in (self.status_filter, self.intent_filter, self.sentiment_filter):
             combo.setMinimumWidth(56)  # may shrink (eliding) when the window is narrow
         self.search.setMinimumWidth(104)  # the combos give way before the search box does
-        # As wide as "All intents", not as the longest intent (its list opens wider anyway).
-        self.intent_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.intent_filter.setMinimumContentsLength(max(len(self.intent_filter.itemText(0)), 6))
+        # As wide as "All intents", not as the longest intent (its list opens wider anyway),
+        # so the search box keeps its room on a small laptop.
+        for combo in (self.status_filter, self.intent_filter, self.sentiment_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(max(len(combo.itemText(0)), 6))
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        for widget in (self.status_filter, self.intent_filter, self.sentiment_filter, self.flagged_only):
-            filters.addWidget(widget)
+        filters.addWidget(self.search, 2)
+        for combo in (self.status_filter, self.intent_filter, self.sentiment_filter):
+            filters.addWidget(combo, 1)  # narrow panes squeeze the combos along with the search box
+        filters.addWidget(self.flagged_only)
 
         self.table = QueueTable()
         self.table.setModel(model)
