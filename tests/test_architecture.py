@@ -138,3 +138,50 @@ def test_ui_is_really_checked_for_qt() -> None:
     if not ui_files:
         pytest.skip("desktop_app/ui has no modules yet")
     assert any(imported_roots(p.read_text(encoding="utf-8")) & QT_MODULES for p in ui_files)
+
+
+def _import_cycles() -> list[list[str]]:
+    """Strongly connected groups of modules (Tarjan), imports inside functions included."""
+    import grimp
+
+    graph = grimp.build_graph("desktop_app")
+    modules = graph.modules
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in modules:
+                continue
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+    for module in sorted(modules):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    """Not even through an import inside a function: each module can be read on its own."""
+    assert _import_cycles() == []

@@ -184,7 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     tagger_train.add_argument("--work", type=Path, default=DEFAULT_WORK_DIR, help="intermediate files")
     tagger_train.add_argument("--report-dir", type=Path, default=None, help="where the evaluation report goes")
     tagger_train.add_argument("--reuse-pretrained", action="store_true", help="skip pretraining if --work has it")
-    tagger_train.add_argument("--feedback", action="store_true", help="fold in agents' tag corrections from --db")
+    tagger_train.add_argument(
+        "--feedback", type=Path, default=None, metavar="FILE",
+        help="fold in agents' tag corrections from FILE, written by `aftersales export-training` (masked, audited)",
+    )
     tagger_train.add_argument("--pretrain-steps", type=int, default=None)
     tagger_train.add_argument("--pretrain-epochs", type=float, default=None, help="default 10 (resumable: a longer run continues the checkpoint)")
     tagger_train.add_argument("--pretrain-only", action="store_true", help="stop after the (resumable) pretraining")
@@ -207,7 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     drafter_train.add_argument("--work", type=Path, default=DRAFTER_WORK_DIR, help="intermediate files")
     drafter_train.add_argument("--report-dir", type=Path, default=Path("reports"))
     drafter_train.add_argument("--tagger", type=Path, default=None, help="tagger for conditioning; " + TAGGER_HELP)
-    drafter_train.add_argument("--feedback", action="store_true", help="add agents' sent replies from --db")
+    drafter_train.add_argument(
+        "--feedback", type=Path, default=None, metavar="FILE",
+        help="add agents' sent replies from FILE, written by `aftersales export-training` (masked, audited)",
+    )
     drafter_train.add_argument("--reuse-model", action="store_true", help="skip training if --work has a model")
     drafter_train.add_argument("--epochs", type=float, default=None)
     drafter_train.add_argument("--precision", choices=("int4", "int8", "fp32"), default="int8")

@@ -6,12 +6,11 @@ entries beside the agent's edits, so that sending can store the (generated, sent
 
 from __future__ import annotations
 
-
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.records import DraftRecord
 from desktop_app.domain.clock import utcnow
+from desktop_app.domain.records import DraftRecord
 from desktop_app.store.schema import Draft, ReplyOutcome
 
 

@@ -17,9 +17,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.vocabulary import INTENTS, NEGATIVE, SENTIMENTS, TRIGGER_PREFIX, FlagRule
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import TicketTagging
+from desktop_app.domain.vocabulary import INTENTS, NEGATIVE, SENTIMENTS, TRIGGER_PREFIX, FlagRule
 from desktop_app.store.schema import Feedback, Ticket, TicketTag
 from desktop_app.store.tickets import TicketNotFound, TicketRepository, load_json, stored_reasons, stored_scores
 

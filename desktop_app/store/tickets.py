@@ -36,7 +36,7 @@ from desktop_app.domain.records import (
     TicketDetail,
 )
 from desktop_app.store.schema import Message, Ticket
-from desktop_app.store.search_index import search_clause
+from desktop_app.store.search_query import search_clause
 
 
 class TicketNotFound(LookupError):

@@ -6,10 +6,12 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
-from desktop_app.config import default_tagger_dir, resolve_db_url
+from desktop_app.config import default_tagger_dir
 from desktop_app.training.common.corpora import DataMissingError, load_reviews, load_tickets, resolve_data_dir
 from desktop_app.training.tagger.model import TOY_SIZE
 from desktop_app.training.tagger.train import FinetuneSettings
@@ -17,10 +19,23 @@ from desktop_app.training.tagger.pipeline import TaggerRecipe, train_tagger
 from desktop_app.training.tagger.pretrain import PretrainSettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class TrainingInputError(ValueError):
     pass
+
+
+def _read_feedback(read: Callable[[Path], list[T]], path: Path) -> list[T]:
+    """``--feedback FILE`` read by ``read``; a missing or malformed file is the user's error."""
+    from desktop_app.training.common.feedback import FeedbackFileError
+
+    try:
+        return read(path)
+    except FeedbackFileError as exc:
+        raise TrainingInputError(f"--feedback: {exc}") from exc
+    except OSError as exc:
+        raise TrainingInputError(f"--feedback: cannot read {path}: {exc.strerror}") from exc
 
 
 def _data(args: argparse.Namespace) -> Path:
@@ -58,15 +73,10 @@ def run_train_tagger(args: argparse.Namespace) -> int:
         return 0
     feedback = []
     if args.feedback:
-        from desktop_app.store.database import Database
         from desktop_app.training.common.feedback import feedback_examples
 
-        db = Database.open(resolve_db_url(getattr(args, "db", None)))
-        try:
-            feedback = feedback_examples(db)
-        finally:
-            db.close()
-        print(f"folding in {len(feedback)} corrected tickets", file=sys.stderr)
+        feedback = _read_feedback(feedback_examples, args.feedback)  # the audited, masked export-training file
+        print(f"folding in {len(feedback)} corrected tickets from {args.feedback}", file=sys.stderr)
     result = train_tagger(
         data,
         args.out,
@@ -194,15 +204,10 @@ def run_train_drafter(args: argparse.Namespace) -> int:
         recipe.train = replace(recipe.train, epochs=args.epochs)
     extra = []
     if args.feedback:
-        from desktop_app.store.database import Database
         from desktop_app.training.common.feedback import reply_feedback_pairs
 
-        db = Database.open(resolve_db_url(getattr(args, "db", None)))
-        try:
-            extra = reply_feedback_pairs(db)
-        finally:
-            db.close()
-        print(f"adding {len(extra)} sent replies from the database", file=sys.stderr)
+        extra = _read_feedback(reply_feedback_pairs, args.feedback)  # the audited, masked export-training file
+        print(f"adding {len(extra)} sent replies from {args.feedback}", file=sys.stderr)
     tagger = args.tagger or default_tagger_dir()
     import torch
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 def test_shipped_tagger_verifies_and_tags_chinese_tickets():
     tagger = TicketTagger.load(SHIPPED, threads=1)
     results = tagger.tag(
-        ["我的快递三天了还没到，物流一直不更新", "发票抬头开错了，麻烦重新开一张增值税专用发票"], explain=False
+        ["我的快递三天了还没到，物流一直不更新", "发票抬头开错了，麻烦重新开一张增值税专用发票"],
     )
     assert results[0].intent == "logistics"
     assert results[1].intent == "invoice"

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, text, update
 from desktop_app.domain.records import MessageRecord, QueueFilter
 from desktop_app.store.database import Database, alembic_config, create_db_engine, upgrade_to_head
 from desktop_app.store.schema import Ticket
-from desktop_app.store.search_index import search_clause
+from desktop_app.store.search_query import search_clause
 from desktop_app.store.tickets import TicketRepository
 
 

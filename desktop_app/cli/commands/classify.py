@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TextIO, cast
 
+from desktop_app.nlp.tagging.explain import tag_with_trigger_words
+from desktop_app.nlp.tagging.tagger import TicketTagger
 from desktop_app.services.tagging import DEFAULT_BATCH_SIZE, Tagger
 
 CHUNK_LINES = 1024
@@ -65,9 +67,12 @@ def classify_jsonl(
 ) -> int:
     """Write one result line per input line; return how many were written."""
     written = 0
-    options = {"explain": True} if explain else {}
     for chunk in _chunks(source):
-        results = tagger.tag([text for _id, text in chunk], batch_size=batch_size, **options)
+        texts = [text for _id, text in chunk]
+        if explain:
+            results = tag_with_trigger_words(cast(TicketTagger, tagger), texts, batch_size)
+        else:
+            results = tagger.tag(texts, batch_size=batch_size)
         for (record_id, _text), result in zip(chunk, results, strict=True):
             out.write(json.dumps({"id": record_id, **result.to_json()}, ensure_ascii=False) + "\n")
         out.flush()

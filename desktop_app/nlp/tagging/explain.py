@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 import warnings
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -163,3 +164,14 @@ def trigger_reason(tagger: TicketTagger, text: str, result: TagResult) -> str:
     if not found:
         return ""
     return TRIGGER_PREFIX + "".join(f"「{word}」" for word, _ in found)
+
+
+def tag_with_trigger_words(tagger: TicketTagger, texts: Sequence[str], batch_size: int = 32) -> list[TagResult]:
+    """``tagger.tag`` plus, for each flagged text, the trigger-word reason (one more run each)."""
+    results = tagger.tag(texts, batch_size)
+    for text, result in zip(texts, results, strict=True):
+        if result.flagged:
+            reason = trigger_reason(tagger, text, result)
+            if reason:
+                result.flag_reasons.append(reason)
+    return results

@@ -266,24 +266,15 @@ class TicketTagger:
         intent_logits, sentiment_logits = self.session.run([INTENT_OUTPUT, SENTIMENT_OUTPUT], feeds)
         return np.asarray(intent_logits), np.asarray(sentiment_logits)
 
-    def tag(self, texts: Sequence[str], batch_size: int = 32, explain: bool = False) -> list[TagResult]:
-        """Tag every text; flagged tickets get their reasons (and, with ``explain``, trigger words).
+    def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[TagResult]:
+        """Tag every text; flagged tickets get their reasons.
 
-        Trigger words cost an extra run per flagged ticket, so batch tagging leaves them out;
-        they are computed when someone looks (``TaggingService.explain``, ``classify --explain``).
+        Trigger words cost an extra run per flagged ticket, so tagging leaves them out; they
+        are computed when someone looks (``explain.tag_with_trigger_words``,
+        ``TaggingService.explain``, ``classify --explain``).
         """
         intents, sentiments = self.probabilities(texts, batch_size)
-        results = []
-        for position, text in enumerate(texts):
-            result = self._result(intents[position], sentiments[position])
-            if result.flagged and explain:
-                from desktop_app.nlp.tagging.explain import trigger_reason
-
-                reason = trigger_reason(self, text, result)
-                if reason:
-                    result.flag_reasons.append(reason)
-            results.append(result)
-        return results
+        return [self._result(intents[position], sentiments[position]) for position in range(len(texts))]
 
     def _result(self, intent_probs: np.ndarray, sentiment_probs: np.ndarray) -> TagResult:
         intent_scores = {label: float(p) for label, p in zip(self.intent_labels, intent_probs, strict=True)}

@@ -1,68 +1,89 @@
-"""Agents' corrections as training data: tag corrections (``train tagger --feedback``) and
-sent replies next to their drafts (``train drafter --feedback``)."""
+"""Agents' corrections as training data, read from the file ``aftersales export-training`` wrote.
+
+Training never reads the live database: a supervisor exports the de-identified JSONL
+(every text masked, nobody named, the export written to the audit log) and training folds
+in what it holds: tag corrections (``train tagger --feedback FILE``) and sent replies with
+the turns before them (``train drafter --feedback FILE``). So no personal data reaches a
+model that the audited export did not let out.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from desktop_app.nlp.drafting.prompt import Turn
-from desktop_app.nlp.privacy import mask_text
 from desktop_app.nlp.text import clean_text
-from desktop_app.store.database import Database
-from desktop_app.store.schema import Feedback, Message, ReplyOutcome, Ticket
 from desktop_app.training.common.corpora import Example
 from desktop_app.training.drafter.data import DraftPair, clean_reply, is_usable_reply
 
+CONTEXT_TURNS = 6
 
-def feedback_examples(db: Database) -> list[Example]:
-    """The latest correction per ticket and task; a ticket corrected on both heads gives both labels."""
-    latest: dict[tuple[int, str], str] = {}
-    texts: dict[int, str] = {}
-    with db.session() as session:
-        rows = session.execute(
-            select(Feedback.ticket_id, Feedback.task, Feedback.corrected_label, Ticket.text)
-            .join(Ticket, Ticket.id == Feedback.ticket_id)
-            .order_by(Feedback.created_at, Feedback.id)
-        )
-        for ticket_id, task, label, text in rows:
-            latest[(ticket_id, task)] = label
-            texts[ticket_id] = text
+
+class FeedbackFileError(ValueError):
+    """The file is not an export-training JSONL; the message names the line."""
+
+
+def export_lines(path: Path) -> Iterator[dict[str, Any]]:
+    """The JSON objects of an export-training file, in order."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError as exc:
+                raise FeedbackFileError(f"{path}:{number}: not JSON ({exc})") from None
+            if not isinstance(data, dict) or data.get("kind") not in ("ticket", "reply"):
+                raise FeedbackFileError(f"{path}:{number}: not an export-training line (no kind ticket/reply)")
+            yield data
+
+
+def feedback_examples(path: Path) -> list[Example]:
+    """One example per corrected ticket: the last correction of each task holds (the export
+    lists them oldest first); a ticket corrected on both heads gives both labels."""
     examples = []
-    for ticket_id, text in texts.items():
+    for line in export_lines(path):
+        if line["kind"] != "ticket" or not line.get("corrections"):
+            continue
+        latest = {c["task"]: c["corrected_label"] for c in line["corrections"]}
         examples.append(
             Example(
-                clean_text(text),
-                intent=latest.get((ticket_id, "intent")),
-                sentiment=latest.get((ticket_id, "sentiment")),
+                clean_text(str(line.get("text") or "")),
+                intent=latest.get("intent"),
+                sentiment=latest.get("sentiment"),
                 source="feedback",
             )
         )
     return examples
 
 
-def reply_feedback_pairs(db: Database) -> list[DraftPair]:
-    """Sent replies (``reply_outcomes``) with the turns before them, personal data masked first.
+def reply_feedback_pairs(path: Path) -> list[DraftPair]:
+    """Sent replies with the (masked) turns before them in their ticket.
 
     The final text is the target whether or not the agent edited the draft: what the agent
-    sent is what the next model should have written.
+    sent is what the next model should have written. The turns are the ticket's messages
+    up to that reply (matched by its masked text; the whole conversation if it is not found).
     """
-    pairs: list[DraftPair] = []
-    with db.session() as session:
-        outcomes = session.execute(
-            select(ReplyOutcome.ticket_id, ReplyOutcome.message_id, ReplyOutcome.final).order_by(ReplyOutcome.id)
-        ).all()
-        for ticket_id, message_id, final in outcomes:
-            query = select(Message.role, Message.text).where(Message.ticket_id == ticket_id).order_by(Message.id)
-            if message_id is not None:
-                query = query.where(Message.id < message_id)
-            turns = tuple(
-                Turn("agent" if role == "agent" else "customer", mask_text(text).masked)
-                for role, text in session.execute(query)
-            )
-            if not turns:
-                ticket_text = session.scalar(select(Ticket.text).where(Ticket.id == ticket_id)) or ""
-                turns = (Turn("customer", mask_text(ticket_text).masked),)
-            reply = clean_reply(mask_text(final).masked)
-            if is_usable_reply(reply):
-                pairs.append(DraftPair(turns[-6:], reply, "feedback", f"ticket-{ticket_id}"))
+    conversations: dict[int, list[Turn]] = {}
+    replies: list[tuple[int, str]] = []
+    for line in export_lines(path):
+        if line["kind"] == "ticket":
+            turns = [
+                Turn("agent" if m.get("role") == "agent" else "customer", str(m.get("text") or ""))
+                for m in line.get("messages", [])
+            ]
+            conversations[int(line["ticket"])] = turns or [Turn("customer", str(line.get("text") or ""))]
+        elif line.get("final"):
+            replies.append((int(line["ticket"]), str(line["final"])))
+    pairs = []
+    for ticket_id, final in replies:
+        turns = conversations.get(ticket_id, [])
+        sent_at = next((i for i, t in enumerate(turns) if t.role == "agent" and t.text.strip() == final.strip()), None)
+        before = turns[:sent_at] if sent_at is not None else turns
+        reply = clean_reply(final)
+        if before and is_usable_reply(reply):
+            pairs.append(DraftPair(tuple(before[-CONTEXT_TURNS:]), reply, "feedback", f"ticket-{ticket_id}"))
     return pairs

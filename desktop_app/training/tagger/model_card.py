@@ -159,7 +159,8 @@ int8 ONNX vs. the fp32 torch model it was exported from:
 1. Label tickets in the format of `shared/data/tickets/tickets.jsonl` (`text`, `intent`,
    `sentiment`, `split` = train/dev/test) and point `--data` at a folder of the same layout,
    or simply let agents correct tags in the app: every correction is stored.
-2. `aftersales train tagger --data DIR --feedback --db URL --out models/tagger` retrains
+2. `aftersales export-training --as SUPERVISOR feedback.jsonl` (masked and audited), then
+   `aftersales train tagger --data DIR --feedback feedback.jsonl --out models/tagger` retrains
    (tokenizer, pretraining, fine-tuning, evaluation, export) and folds in the corrections.
 3. Check `aftersales eval tagger --data DIR` and `aftersales bench tagger`, then ship the
    folder; the app verifies every file's sha256 from `manifest.json` before loading it.

@@ -3,12 +3,15 @@
 Every database or file operation goes through a ``TaskRunner`` so the event loop never
 waits on SQLite, an import or (later) a model. Results and errors arrive as callbacks in
 the GUI thread; a caller that may be outrun by a newer request compares its own token.
+A failure nobody handles is not swallowed: it reaches ``sys.excepthook``, which the app's
+error reporter owns, like an exception anywhere else.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -78,4 +81,6 @@ class TaskRunner(QObject):
         if on_error is not None:
             on_error(error)
         else:
-            log.error("background task failed", exc_info=error)
+            # Nobody asked to hear about it: it goes where every unplanned error goes (the
+            # app's error reporter: the log and a dialog; a test's failure under pytest-qt).
+            sys.excepthook(type(error), error, error.__traceback__)

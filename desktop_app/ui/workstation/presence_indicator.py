@@ -22,6 +22,7 @@ from desktop_app.ui.common.elided_label import ElidedLabel
 from desktop_app.ui.common.workers import TaskRunner
 
 log = logging.getLogger(__name__)
+RECHECK_MS = 5_000
 
 
 class PresenceIndicator(QObject):
@@ -36,12 +37,17 @@ class PresenceIndicator(QObject):
         self._reader = reader
         self._writer = writer
         self.ticket_id: int | None = None
+        self._asked = 0  # the newest read: an older answer (the reader has two threads) is stale
         self.label = ElidedLabel()
         self.label.setObjectName("presenceLabel")
         self.label.setStyleSheet(f"color:{palette.WARNING};font-weight:600;")
         self.label.hide()
         self._heartbeat = QTimer(self, interval=int(presence.heartbeat_interval.total_seconds() * 1000))
         self._heartbeat.timeout.connect(self.beat)
+        # While a colleague is shown, look again now and then: a visit that began and ended
+        # between two looks of the SQLite poll sends no event, and the name must not linger.
+        self._recheck = QTimer(self, interval=RECHECK_MS)
+        self._recheck.timeout.connect(self.refresh)
 
     def opened(self, ticket_id: int) -> None:
         """The pane now shows ``ticket_id``: be present there, and gone from the ticket left."""
@@ -75,26 +81,32 @@ class PresenceIndicator(QObject):
         ticket_id, presence, user = self.ticket_id, self._presence, self._user
         if ticket_id is None:
             return
+        self._asked += 1
+        asked = self._asked
         self._reader.submit(
             lambda: presence.others(ticket_id, user),
-            lambda names: self._answered(ticket_id, names),
+            lambda names: self._answered(asked, ticket_id, names),
             lambda error: log.warning("reading presence on ticket %s failed", ticket_id, exc_info=error),
         )
 
-    def _answered(self, ticket_id: int, names: list[str]) -> None:
-        if ticket_id == self.ticket_id:
+    def _answered(self, asked: int, ticket_id: int, names: list[str]) -> None:
+        if asked == self._asked and ticket_id == self.ticket_id:
             self.show_names(names)
 
     def show_names(self, names: list[str]) -> None:
         if not names:
+            self._recheck.stop()
             self.label.clear()
             self.label.setToolTip("")
             self.label.hide()
             return
+        if not self._recheck.isActive():
+            self._recheck.start()
         self.label.setText(self.tr("%1 正在处理").replace("%1", self.tr("、").join(names)))
         self.label.show()
 
     def stop(self) -> None:
         """The window is closing or the agent signs out (the window ends every presence)."""
         self._heartbeat.stop()
+        self._recheck.stop()
         self.ticket_id = None

@@ -18,6 +18,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from enum import Enum
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
@@ -87,6 +88,23 @@ def conversation_html(ticket: TicketDetail) -> str:
     return "".join(parts)
 
 
+class TaggerState(Enum):
+    """Where the tagger is, as an untagged ticket explains it."""
+
+    LOADING = "loading"
+    READY = "ready"
+    DISABLED = "disabled"
+
+
+class PaneEdit(Enum):
+    """The versioned edits the pane makes, as named to the failure handler."""
+
+    SEND = "send"
+    STATUS = "status"
+    ASSIGN = "assign"
+    CORRECT = "correct"
+
+
 class VersionBook:
     """The newest version of each ticket that this pane knows of, shared with the writer thread.
 
@@ -129,9 +147,9 @@ class TicketPane(QWidget):
     corrected = Signal(int, str, str)  # ticket id, task, label: an agent's correction was stored
     explained = Signal(int)  # the trigger words of this flagged ticket were looked for (and stored if found)
 
-    TAGGER_LOADING, TAGGER_READY, TAGGER_DISABLED = "loading", "ready", "disabled"
-    # The versioned edits, as named to the error handler.
-    SEND, STATUS, ASSIGN, CORRECT = "send", "status", "assign", "correct"
+    # Kept as class attributes so callers say ``TicketPane.TAGGER_READY`` / ``pane.SEND``.
+    TAGGER_LOADING, TAGGER_READY, TAGGER_DISABLED = TaggerState.LOADING, TaggerState.READY, TaggerState.DISABLED
+    SEND, STATUS, ASSIGN, CORRECT = PaneEdit.SEND, PaneEdit.STATUS, PaneEdit.ASSIGN, PaneEdit.CORRECT
 
     def __init__(
         self,
@@ -400,8 +418,8 @@ class TicketPane(QWidget):
         button.setMenu(menu)
         return menu, button
 
-    def set_tagger_state(self, state: str) -> None:
-        """``loading`` / ``ready`` / ``disabled``: what an untagged ticket says about itself."""
+    def set_tagger_state(self, state: TaggerState) -> None:
+        """What an untagged ticket says about itself: waiting for the model, queued, or tags off."""
         self.tagger_state = state
         if self.ticket is not None:
             self._show_tags(self.ticket)
@@ -615,7 +633,7 @@ class TicketPane(QWidget):
 
     def _write(
         self,
-        action: str,
+        action: PaneEdit,
         edit: Callable[[int], TicketDetail],
         on_done: Callable[[TicketDetail], None],
     ) -> None:
@@ -661,7 +679,7 @@ class TicketPane(QWidget):
         self.message.emit(self.tr("回复已发送：%1").replace("%1", updated.external_id))
         self.ticketChanged.emit(updated.id)
 
-    def _failed_action_text(self, action: str) -> str:
+    def _failed_action_text(self, action: PaneEdit) -> str:
         return {
             self.SEND: self.tr("回复没有发出"),
             self.STATUS: self.tr("状态没有改成功"),
@@ -669,7 +687,7 @@ class TicketPane(QWidget):
             self.CORRECT: self.tr("标签更正没有保存"),
         }[action]
 
-    def _write_failed(self, ticket_id: int, label: str, action: str, error: BaseException) -> None:
+    def _write_failed(self, ticket_id: int, label: str, action: PaneEdit, error: BaseException) -> None:
         """An edit of ticket ``ticket_id`` (``label`` on screen) failed: say which, and why in words.
 
         Only a conflict reloads, and only if that ticket is still the open one. What the

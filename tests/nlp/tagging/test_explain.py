@@ -28,7 +28,7 @@ def test_candidates_are_distinct_and_capped() -> None:
 
 
 def test_occlusion_finds_the_complaint_word(toy_tagger: TicketTagger) -> None:
-    (result,) = toy_tagger.tag(["你们态度太差了我要投诉"], explain=False)
+    (result,) = toy_tagger.tag(["你们态度太差了我要投诉"])
     assert result.intent == "complaint"
     complaint = toy_tagger.intent_labels.index("complaint")
     found = occlusion(toy_tagger, "你们态度太差了我要投诉", [("intent", complaint)])
@@ -45,7 +45,7 @@ def test_occlusion_finds_the_negative_words(toy_tagger: TicketTagger) -> None:
 
 
 def test_flagged_tickets_get_trigger_words(toy_tagger: TicketTagger) -> None:
-    (result,) = toy_tagger.tag(["你们态度太差了我要投诉"], explain=True)
+    (result,) = explain.tag_with_trigger_words(toy_tagger, ["你们态度太差了我要投诉"])
     assert result.flagged
     assert result.flag_reasons[-1].startswith("触发词：「投诉」")
     assert trigger_reason(toy_tagger, "你们态度太差了我要投诉", result) == result.flag_reasons[-1]
@@ -60,7 +60,7 @@ def test_only_flagged_tickets_are_explained(toy_tagger: TicketTagger, monkeypatc
         return original(tagger, text, result)
 
     monkeypatch.setattr(explain, "trigger_reason", spy)
-    results = toy_tagger.tag(["我的快递什么时候到", "垃圾，气死了", "谢谢"], explain=True)
+    results = explain.tag_with_trigger_words(toy_tagger, ["我的快递什么时候到", "垃圾，气死了", "谢谢"])
     assert [r.flagged for r in results] == [False, True, False]
     assert explained == ["垃圾，气死了"]
     explained.clear()

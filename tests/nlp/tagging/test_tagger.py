@@ -114,7 +114,7 @@ def test_threshold_override(toy_tagger_dir: Path) -> None:
 
 # -- outputs ----------------------------------------------------------------------
 def test_scores_are_distributions_in_manifest_order(toy_tagger: TicketTagger) -> None:
-    results = toy_tagger.tag(TEXTS, explain=False)
+    results = toy_tagger.tag(TEXTS)
     assert len(results) == len(TEXTS)
     for result in results:
         assert list(result.intent_scores) == INTENT_LABELS
@@ -127,7 +127,7 @@ def test_scores_are_distributions_in_manifest_order(toy_tagger: TicketTagger) ->
 
 
 def test_the_toy_weights_mean_what_they_say(toy_tagger: TicketTagger) -> None:
-    by_text = dict(zip(TEXTS, toy_tagger.tag(TEXTS, explain=False), strict=True))
+    by_text = dict(zip(TEXTS, toy_tagger.tag(TEXTS), strict=True))
     assert by_text[COMPLAINT].intent == "complaint"
     assert by_text["我的快递什么时候到"].intent == "logistics"
     assert by_text["谢谢，太棒了"].sentiment == "positive"
@@ -137,9 +137,9 @@ def test_the_toy_weights_mean_what_they_say(toy_tagger: TicketTagger) -> None:
 
 
 def test_batching_and_padding_change_nothing(toy_tagger: TicketTagger) -> None:
-    batched = toy_tagger.tag(TEXTS, batch_size=3, explain=False)
-    together = toy_tagger.tag(TEXTS, batch_size=64, explain=False)
-    one_by_one = [toy_tagger.tag([text], explain=False)[0] for text in TEXTS]
+    batched = toy_tagger.tag(TEXTS, batch_size=3)
+    together = toy_tagger.tag(TEXTS, batch_size=64)
+    one_by_one = [toy_tagger.tag([text])[0] for text in TEXTS]
     for a, b, c in zip(batched, together, one_by_one, strict=True):
         for task in ("intent_scores", "sentiment_scores"):
             x, y, z = (np.array(list(getattr(r, task).values())) for r in (a, b, c))
@@ -163,7 +163,7 @@ def test_padding_is_per_batch(toy_tagger: TicketTagger, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(toy_tagger, "session", Spy())
     toy_tagger.tag(
-        ["你好", "你", "我的快递什么时候到" * 5, "我的快递什么时候到" * 5 + "了"], batch_size=2, explain=False
+        ["你好", "你", "我的快递什么时候到" * 5, "我的快递什么时候到" * 5 + "了"], batch_size=2,
     )
     assert widths == [4, 48]  # short texts together, long ones together; [CLS] … [SEP]
 
@@ -171,12 +171,12 @@ def test_padding_is_per_batch(toy_tagger: TicketTagger, monkeypatch: pytest.Monk
 def test_long_texts_are_truncated_to_max_length(toy_tagger: TicketTagger) -> None:
     assert toy_tagger.tokenizer.encode("快" * 500).ids[-1] == toy_tagger.tokenizer.token_to_id("[SEP]")
     assert len(toy_tagger.tokenizer.encode("快" * 500).ids) == 128
-    (result,) = toy_tagger.tag(["快" * 5000], explain=False)
+    (result,) = toy_tagger.tag(["快" * 5000])
     assert result.intent == "logistics"
 
 
 def test_texts_are_cleaned_like_training_data(toy_tagger: TicketTagger) -> None:
-    raw, corpus = toy_tagger.tag(["快递 13812345678 到哪里了", "快递 [电话x] 到哪里了"], explain=False)
+    raw, corpus = toy_tagger.tag(["快递 13812345678 到哪里了", "快递 [电话x] 到哪里了"])
     assert raw.intent_scores == pytest.approx(corpus.intent_scores)
 
 
@@ -193,14 +193,14 @@ def test_softmax_is_stable() -> None:
 
 # -- flag rule ----------------------------------------------------------------------
 def test_complaint_intent_is_flagged_with_its_score(toy_tagger: TicketTagger) -> None:
-    (result,) = toy_tagger.tag(["我要投诉"], explain=False)
+    (result,) = toy_tagger.tag(["我要投诉"])
     assert result.intent == "complaint"
     assert result.flagged
     assert f"投诉意图 {result.intent_score:.2f}" in result.flag_reasons
 
 
 def test_negative_over_threshold_is_flagged(toy_tagger: TicketTagger) -> None:
-    (result,) = toy_tagger.tag(["垃圾，气死了"], explain=False)
+    (result,) = toy_tagger.tag(["垃圾，气死了"])
     p_negative = result.sentiment_scores["negative"]
     assert p_negative >= NEGATIVE_THRESHOLD
     assert result.flagged

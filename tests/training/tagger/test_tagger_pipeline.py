@@ -32,7 +32,7 @@ def test_toy_pipeline_produces_a_loadable_verified_model(toy_corpora, toy_corpus
     assert "Training data and licences" in (result.folder / "README.md").read_text("utf-8")
 
     tagger = TicketTagger.load(result.folder, threads=1)  # verifies every sha256
-    results = tagger.tag(["快递怎么还没到，气死了", "谢谢"], explain=False)
+    results = tagger.tag(["快递怎么还没到，气死了", "谢谢"])
     assert [r.intent in manifest["labels"]["intent"] for r in results] == [True, True]
     assert abs(sum(results[0].intent_scores.values()) - 1) < 1e-4
 
