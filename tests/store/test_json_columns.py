@@ -57,15 +57,18 @@ def test_a_hand_edited_value_that_is_not_json_reads_as_nothing(db: Database, add
 
 
 def test_the_upgrade_converts_the_stored_text(db: Database, add_tickets, make_ticket) -> None:  # type: ignore[no-untyped-def]
-    ticket_id = _one_ticket(db, add_tickets, make_ticket)
+    ids = list(add_tickets([make_ticket(1), make_ticket(2)]).values())
     config = alembic_config(db.engine)
     command.downgrade(config, "0009")  # the columns are text again
     with db.engine.begin() as connection:
         connection.execute(
             text("UPDATE tickets SET flag_reasons = :reasons, tag_scores = '' WHERE id = :id"),
-            {"reasons": '["负面情绪 0.93", "触发词：「差评」"]', "id": ticket_id},
+            {"reasons": '["负面情绪 0.93", "触发词：「差评」"]', "id": ids[0]},
         )
+        # Empty text in both columns: the upgrade's clean-up fires the change triggers twice.
+        connection.execute(text("UPDATE tickets SET flag_reasons = ' ', tag_scores = '' WHERE id = :id"), {"id": ids[1]})
     command.upgrade(config, "0010")
     with db.session() as session:
-        ticket = session.get(Ticket, ticket_id)
-        assert ticket is not None and ticket.flag_reasons == REASONS and ticket.tag_scores is None
+        first, second = session.get(Ticket, ids[0]), session.get(Ticket, ids[1])
+        assert first is not None and first.flag_reasons == REASONS and first.tag_scores is None
+        assert second is not None and second.flag_reasons is None and second.tag_scores is None

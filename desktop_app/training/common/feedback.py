@@ -28,17 +28,27 @@ class FeedbackFileError(ValueError):
 
 def export_lines(path: Path) -> Iterator[dict[str, Any]]:
     """The JSON objects of an export-training file, in order."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except ValueError as exc:
-                raise FeedbackFileError(f"{path}:{number}: not JSON ({exc})") from None
-            if not isinstance(data, dict) or data.get("kind") not in ("ticket", "reply"):
-                raise FeedbackFileError(f"{path}:{number}: not an export-training line (no kind ticket/reply)")
-            yield data
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FeedbackFileError(f"{path}: not UTF-8 ({exc.reason})") from None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            raise FeedbackFileError(f"{path}:{number}: not JSON ({exc})") from None
+        if not isinstance(data, dict) or data.get("kind") not in ("ticket", "reply"):
+            raise FeedbackFileError(f"{path}:{number}: not an export-training line (no kind ticket/reply)")
+        if not isinstance(data.get("ticket"), int):
+            raise FeedbackFileError(f"{path}:{number}: no ticket id")
+        corrections = data.get("corrections", [])
+        if not isinstance(corrections, list) or not all(
+            isinstance(c, dict) and {"task", "corrected_label"} <= c.keys() for c in corrections
+        ):
+            raise FeedbackFileError(f"{path}:{number}: corrections must be objects with task and corrected_label")
+        yield data
 
 
 def feedback_examples(path: Path) -> list[Example]:
@@ -79,9 +89,16 @@ def reply_feedback_pairs(path: Path) -> list[DraftPair]:
         elif line.get("final"):
             replies.append((int(line["ticket"]), str(line["final"])))
     pairs = []
+    searched_from: dict[int, int] = {}  # the same canned reply sent twice matches its own turn
     for ticket_id, final in replies:
         turns = conversations.get(ticket_id, [])
-        sent_at = next((i for i, t in enumerate(turns) if t.role == "agent" and t.text.strip() == final.strip()), None)
+        start = searched_from.get(ticket_id, 0)
+        sent_at = next(
+            (i for i in range(start, len(turns)) if turns[i].role == "agent" and turns[i].text.strip() == final.strip()),
+            None,
+        )
+        if sent_at is not None:
+            searched_from[ticket_id] = sent_at + 1
         before = turns[:sent_at] if sent_at is not None else turns
         reply = clean_reply(final)
         if before and is_usable_reply(reply):

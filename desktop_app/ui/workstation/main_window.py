@@ -289,7 +289,9 @@ class MainWindow(QMainWindow):
 
     def _drafter_loaded(self, service: DraftingService) -> None:
         if self._closing:
-            self.drafter_runner.submit(service.close)  # never on the GUI thread: it may take seconds
+            self.drafter_runner.submit(  # never on the GUI thread: it may take seconds
+                service.close, None, lambda error: log.warning("closing the drafter failed", exc_info=error)
+            )
             return
         self.drafter_banner.hide()
         self.status_drafter.setText(self.tr("AI草稿：%1").replace("%1", service.drafter.name))
@@ -583,7 +585,9 @@ class MainWindow(QMainWindow):
             return False
         if self.drafting.service is not None and not self._drafter_closing:
             self._drafter_closing = True
-            self.drafter_runner.submit(self.drafting.service.close)  # its child process: seconds at worst
+            self.drafter_runner.submit(  # its child process: seconds at worst
+                self.drafting.service.close, None, lambda error: log.warning("closing the drafter failed", exc_info=error)
+            )
         return self.drafter_runner.wait(left())
 
     def _finish_shutdown(self) -> None:

@@ -37,6 +37,7 @@ class PresenceIndicator(QObject):
         self._reader = reader
         self._writer = writer
         self.ticket_id: int | None = None
+        self._stopped = False  # the window is closing: never present again
         self._asked = 0  # the newest read: an older answer (the reader has two threads) is stale
         self.label = ElidedLabel()
         self.label.setObjectName("presenceLabel")
@@ -51,7 +52,7 @@ class PresenceIndicator(QObject):
 
     def opened(self, ticket_id: int) -> None:
         """The pane now shows ``ticket_id``: be present there, and gone from the ticket left."""
-        if ticket_id == self.ticket_id:
+        if ticket_id == self.ticket_id or self._stopped:
             return
         leaving, self.ticket_id = self.ticket_id, ticket_id
         self.show_names([])
@@ -68,7 +69,7 @@ class PresenceIndicator(QObject):
     def beat(self) -> None:
         """Renew the presence on the open ticket, then re-read who else is there."""
         ticket_id, presence, user = self.ticket_id, self._presence, self._user
-        if ticket_id is None:
+        if ticket_id is None or self._stopped:
             return
         self._writer.submit(
             lambda: presence.here(user, ticket_id),
@@ -107,6 +108,7 @@ class PresenceIndicator(QObject):
 
     def stop(self) -> None:
         """The window is closing or the agent signs out (the window ends every presence)."""
+        self._stopped = True
         self._heartbeat.stop()
         self._recheck.stop()
         self.ticket_id = None

@@ -8,6 +8,7 @@ old result.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -28,6 +29,7 @@ from desktop_app.ui.common.formatting import (
 )
 from desktop_app.ui.common.workers import TaskRunner
 
+log = logging.getLogger(__name__)
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 SENTIMENT_COLOURS = palette.SENTIMENT_CELLS
@@ -177,7 +179,11 @@ class QueueTableModel(QAbstractTableModel):
         """Re-read a few rows in place (after a reply or a status change)."""
         wanted = [tid for tid in ticket_ids if self.row_of(tid) is not None]
         if wanted:
-            self._runner.submit(lambda: self._queue.rows(wanted), self._replace_rows)
+            self._runner.submit(
+                lambda: self._queue.rows(wanted),
+                self._replace_rows,
+                lambda error: log.warning("re-reading rows %s failed", wanted, exc_info=error),  # the next read mends it
+            )
 
     def _replace_rows(self, fresh: list[QueueRow]) -> None:
         for row in fresh:

@@ -546,7 +546,11 @@ class TicketPane(QWidget):
         if self.ticket is None or self.ticket.id not in ticket_ids:
             return
         ticket_id, agent = self.ticket.id, self.agent
-        self._reader.submit(lambda: self._tickets.open(ticket_id, agent).ticket, self._tags_refreshed)
+        self._reader.submit(
+            lambda: self._tickets.open(ticket_id, agent).ticket,
+            self._tags_refreshed,
+            lambda error: log.warning("re-reading the tags of ticket %s failed", ticket_id, exc_info=error),
+        )
 
     def _tags_refreshed(self, fresh: TicketDetail) -> None:
         if self.ticket is None or fresh.id != self.ticket.id:
@@ -756,6 +760,7 @@ class TicketPane(QWidget):
             return
         dialog = ConflictDialog(arrived, fresh.customer, self.editor.text, self)
         dialog.finished.connect(lambda _result: self._conflict_decided(fresh.id, dialog.choice))
+        dialog.finished.connect(dialog.deleteLater)  # after the choice is read: one dialog per refused send
         self.conflict_dialog = dialog
         dialog.open()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,35 @@ def test_a_file_that_is_not_an_export_names_its_line(tmp_path: Path) -> None:
     path.write_text("not json\n", "utf-8")
     with pytest.raises(FeedbackFileError, match=r":1: not JSON"):
         reply_feedback_pairs(path)
+
+
+def test_a_file_that_is_not_utf8_or_lacks_a_field_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_bytes("退款".encode("gbk"))
+    with pytest.raises(FeedbackFileError, match="not UTF-8"):
+        feedback_examples(path)
+    path.write_text('{"kind": "reply", "final": "好的"}\n', "utf-8")
+    with pytest.raises(FeedbackFileError, match=r":1: no ticket id"):
+        reply_feedback_pairs(path)
+    path.write_text('{"kind": "ticket", "ticket": 1, "text": "好", "corrections": [{"label": "x"}]}\n', "utf-8")
+    with pytest.raises(FeedbackFileError, match=r":1: corrections must be objects"):
+        feedback_examples(path)
+
+
+def test_the_same_reply_sent_twice_gets_the_turns_before_each(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    messages = [
+        {"role": "customer", "text": "在吗"},
+        {"role": "agent", "text": "在的亲，请问有什么可以帮您？"},
+        {"role": "customer", "text": "我的快递到哪了"},
+        {"role": "agent", "text": "在的亲，请问有什么可以帮您？"},
+    ]
+    lines = [
+        {"kind": "ticket", "ticket": 7, "text": "在吗", "messages": messages, "corrections": []},
+        {"kind": "reply", "ticket": 7, "final": "在的亲，请问有什么可以帮您？"},
+        {"kind": "reply", "ticket": 7, "final": "在的亲，请问有什么可以帮您？"},
+    ]
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), "utf-8")
+    first, second = reply_feedback_pairs(path)
+    assert [t.text for t in first.turns] == ["在吗"]
+    assert [t.text for t in second.turns] == ["在吗", "在的亲，请问有什么可以帮您？", "我的快递到哪了"]

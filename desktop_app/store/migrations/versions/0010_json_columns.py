@@ -32,9 +32,12 @@ COLUMNS = (
 def upgrade() -> None:
     if op.get_bind().dialect.name != 'postgresql':
         return
+    # Every UPDATE before any ALTER: an UPDATE fires the change triggers of 0007, whose
+    # plans (kept for the session) must see the columns' old types throughout.
     for table, column in COLUMNS:
         # An empty string was "no value" in the text column; jsonb has no such thing.
         op.execute(f"UPDATE {table} SET {column} = NULL WHERE btrim({column}) = ''")
+    for table, column in COLUMNS:
         op.execute(f'ALTER TABLE {table} ALTER COLUMN {column} TYPE jsonb USING {column}::jsonb')
 
 
