@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import command
+from helpers.db_objects import trigger_names
 from sqlalchemy import text
 
 from desktop_app.store.database import Database, alembic_config
@@ -15,12 +16,7 @@ NOTIFY_TRIGGERS = {
 
 
 def _triggers(db: Database) -> set[str]:
-    with db.engine.connect() as connection:
-        if db.engine.dialect.name == "sqlite":
-            rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
-        else:
-            rows = connection.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))
-        return set(rows.scalars())
+    return trigger_names(db)
 
 
 def test_notify_triggers_only_on_postgresql(db: Database) -> None:

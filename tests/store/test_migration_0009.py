@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import inspect, text
+from helpers.db_objects import trigger_names
+from sqlalchemy import inspect
 
 from desktop_app.store.database import Database, alembic_config
 
@@ -11,12 +12,7 @@ PRESENCE_TRIGGERS = {f"ticket_presence_notify_{event}" for event in ("insert", "
 
 
 def _triggers(db: Database) -> set[str]:
-    with db.engine.connect() as connection:
-        if db.engine.dialect.name == "sqlite":
-            rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
-        else:
-            rows = connection.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))
-        return set(rows.scalars())
+    return trigger_names(db)
 
 
 def _expected_triggers(db: Database) -> set[str]:

@@ -10,14 +10,11 @@ error reporter owns, like an exception anywhere else.
 from __future__ import annotations
 
 import itertools
-import logging
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
-
-log = logging.getLogger(__name__)
 
 
 class _TaskSignals(QObject):
