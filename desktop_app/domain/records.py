@@ -53,9 +53,10 @@ class QueueRow:
 @dataclass(frozen=True, slots=True)
 class QueuePage:
     rows: list[QueueRow]
-    total: int
+    total: int  # with ``total_exact`` False: at least this many (the count stopped there)
     offset: int
     limit: int
+    total_exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)

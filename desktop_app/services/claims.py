@@ -16,15 +16,30 @@ from datetime import datetime, timedelta
 from desktop_app.config import claim_lease
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.vocabulary import UNHANDLED_STATUSES
+from desktop_app.domain.records import TicketDetail
 from desktop_app.services.access import User, acting_user
+from desktop_app.services.assignment import check_assignment, touches_another
+from desktop_app.services.audit import AuditAction
+from desktop_app.services.display import masked_detail
+from desktop_app.store.audit import AuditRepository
 from desktop_app.store.claims import Claim, ClaimRepository
 from desktop_app.store.database import Database
-from desktop_app.store.tickets import TicketRepository
+from desktop_app.store.tickets import StaleTicketError, TicketRepository
 
-__all__ = ["CLAIM_ACTION", "Claim", "ClaimService"]
+__all__ = ["CLAIM_ACTION", "Claim", "ClaimService", "TicketHeldError"]
 
 CLAIM_ACTION = "领取工单"
 _UNHANDLED = tuple(status.value for status in UNHANDLED_STATUSES)
+
+
+class TicketHeldError(RuntimeError):
+    """A colleague holds a live claim on the ticket; ``holder`` and ``until`` say who and how long."""
+
+    def __init__(self, ticket_id: int, holder: str, until: datetime) -> None:
+        self.ticket_id = ticket_id
+        self.holder = holder
+        self.until = until
+        super().__init__(f"ticket {ticket_id} is being worked on by {holder} (claimed until {until:%H:%M} UTC)")
 
 
 class ClaimService:
@@ -50,6 +65,37 @@ class ClaimService:
         with self.db.session() as session:
             user = acting_user(session, actor, CLAIM_ACTION)
             return ClaimRepository(session).claim_next(user.name, _UNHANDLED, now, now + self.lease, leaving_id)
+
+    def claim(self, actor: User | None, ticket_id: int, expected_version: int) -> TicketDetail:
+        """领取 on an open ticket: claim it for ``actor`` with a lease, as "next ticket" would.
+
+        Refused with TicketHeldError while a colleague's claim is live (a supervisor may take
+        it over, audited), with PermissionDenied when it is assigned to a colleague, and with
+        StaleTicketError when it changed since ``expected_version`` or is no longer unhandled.
+        """
+        now = self._clock()
+        with self.db.session() as session:
+            user = acting_user(session, actor, CLAIM_ACTION)
+            tickets = TicketRepository(session)
+            current = tickets.detail(ticket_id)
+            holder = current.claim_holder(now)
+            if holder not in (None, user.name) and not user.is_supervisor:
+                assert current.claim_until is not None
+                raise TicketHeldError(ticket_id, holder, current.claim_until)
+            assignee = current.assignee
+            if assignee is not None and assignee == current.claimed_by and holder is None:
+                assignee = None  # assigned only by a claim that lapsed: free again
+            check_assignment(user, assignee, user.name)
+            claim = ClaimRepository(session).claim_ticket(
+                ticket_id, user.name, _UNHANDLED, now, now + self.lease, expected_version, take_over=user.is_supervisor
+            )
+            if claim is None:
+                raise StaleTicketError(f"ticket {ticket_id} changed or is no longer unhandled; reload it")
+            if touches_another(user, assignee, user.name) or holder not in (None, user.name):
+                AuditRepository(session).append(
+                    user.name, AuditAction.REASSIGN, ticket_id, {"from": holder or assignee, "to": user.name}
+                )
+            return masked_detail(tickets.detail(ticket_id))
 
     def peek_next(self, actor: User | None, leaving_id: int | None = None) -> int | None:
         """The ticket ``claim_next`` would give ``actor`` now, without claiming it."""

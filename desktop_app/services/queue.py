@@ -28,8 +28,9 @@ class QueueService:
     ) -> QueuePage:
         """Page ``page_index`` (0-based) of the tickets matching ``queue_filter``.
 
-        When only the page changes, pass the ``total`` of the previous page: the count
-        is the slow half of a text search.
+        When only the page changes, pass the exact ``total`` of the previous page: the
+        count is the slow half of a text search. Without one, the matches are counted up to
+        ``COUNT_CAP`` (the page then says ``total_exact=False``; ``count`` gives the rest).
         """
         if page_size <= 0:
             raise ValueError("page_size must be positive")
@@ -38,11 +39,14 @@ class QueueService:
         with self.db.session() as session:
             repository = TicketRepository(session)
             after = None
+            exact = True
             if page_index > 0 and repository.keyset_applies(queue_filter, sort):
                 if total is None:
-                    total = repository.count(queue_filter)
+                    total, exact = repository.count_capped(queue_filter)
                 after = self._start_of(repository, key, page_index, total)
-            page, end = repository.page_after(queue_filter, sort, page_index * page_size, page_size, total, after)
+            page, end = repository.page_after(
+                queue_filter, sort, page_index * page_size, page_size, total, after, total_exact=exact
+            )
         if after is not None:  # where this page starts: reading it again (a refresh) is a seek too
             self._boundaries.remember(key, page_index - 1, page.total, after)
         self._boundaries.remember(key, page_index, page.total, end)
@@ -60,6 +64,12 @@ class QueueService:
         if after is None:
             skip = page_index * page_size - 1
         return repository.boundary(queue_filter, sort, skip, after)
+
+    def count(self, queue_filter: QueueFilter = QueueFilter()) -> int:
+        """The exact number of matches, for a page whose ``total_exact`` is False (the
+        window asks in the background after showing the page)."""
+        with self.db.session() as session:
+            return TicketRepository(session).count(queue_filter)
 
     def rows(self, ticket_ids: list[int]) -> list[QueueRow]:
         """Fresh copies of some rows, e.g. after a ticket changed while it was on screen."""

@@ -57,13 +57,15 @@ def _claimable(agent: str, statuses: Sequence[str], now: datetime, dialect: str)
     tickets) than walk the waiting-time index and stop at the first match (under 1 ms).
     PostgreSQL walks that index by itself.
     """
-    status = _unindexed(Ticket.status) if dialect == "sqlite" else Ticket.status
+    sqlite = dialect == "sqlite"
+    status = _unindexed(Ticket.status) if sqlite else Ticket.status
+    assignee = _unindexed(Ticket.assignee) if sqlite else Ticket.assignee  # nor its index (0011)
     return and_(
         status.in_(statuses),
         or_(Ticket.claimed_by.is_(None), Ticket.claimed_by == agent, _lapsed(now)),
         or_(
-            Ticket.assignee.is_(None),
-            Ticket.assignee == agent,
+            assignee.is_(None),
+            assignee == agent,
             and_(Ticket.assignee == Ticket.claimed_by, _lapsed(now)),
         ),
     )
@@ -110,6 +112,39 @@ class ClaimRepository:
             .execution_options(synchronize_session=False)
         ).one()
         return Claim(ticket_id, row.external_id, agent, until, row.version)
+
+    def claim_ticket(
+        self,
+        ticket_id: int,
+        agent: str,
+        statuses: Sequence[str],
+        now: datetime,
+        until: datetime,
+        expected_version: int,
+        take_over: bool = False,
+    ) -> Claim | None:
+        """Claim this one ticket (the pane's 领取) until ``until``, if it is still at
+        ``expected_version`` and nobody else holds a live claim on it (``take_over``: a
+        supervisor may take a colleague's). None when refused; the caller reads why.
+
+        One UPDATE with the whole test in its WHERE: on PostgreSQL the row lock makes a
+        second claimer wait and then find the version moved; on SQLite writes are serial.
+        """
+        clauses: list[ColumnElement[bool]] = [
+            Ticket.id == ticket_id,
+            Ticket.version == expected_version,
+            Ticket.status.in_(statuses),
+        ]
+        if not take_over:
+            clauses.append(or_(Ticket.claimed_by.is_(None), Ticket.claimed_by == agent, _lapsed(now)))
+        row = self.session.execute(
+            update(Ticket)
+            .where(*clauses)
+            .values(claimed_by=agent, claim_until=until, assignee=agent, version=Ticket.version + 1)
+            .returning(Ticket.external_id, Ticket.version)
+            .execution_options(synchronize_session=False)
+        ).one_or_none()
+        return None if row is None else Claim(ticket_id, row.external_id, agent, until, row.version)
 
     def renew(self, ticket_id: int, agent: str, statuses: Sequence[str], until: datetime) -> Claim | None:
         """Extend ``agent``'s claim to ``until``; None when it is no longer theirs (released,

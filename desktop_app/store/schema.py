@@ -96,6 +96,8 @@ class Ticket(Base):
 for _name in ("waiting_since", "intent", "sentiment", "assignee"):
     _column = getattr(Ticket, _name)
     Index(f"ix_tickets_sort_{_name}", _column.is_(None), _column, Ticket.id)
+    # SQLite seeks only in these: the non-empty values by row value, and ``= ?`` (0011).
+    Index(f"ix_tickets_{_name}_id", _column, Ticket.id)
 
 # Only untagged rows, in the order the tagger takes them: the background tagger's
 # "next batch" is an index range scan however large the tagged part of the table grows.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -36,7 +37,7 @@ from desktop_app.domain.records import (
     TicketDetail,
 )
 from desktop_app.store.schema import Message, Ticket
-from desktop_app.store.search_query import search_clause
+from desktop_app.store.search_query import like_clause, search_clause, sqlite_trigram_matches, uses_trigram_index
 
 
 class TicketNotFound(LookupError):
@@ -179,6 +180,11 @@ def _walk_sort_index(queue_filter: QueueFilter, matches: int, table_rows: int, l
     return filtered and matches > 0 and matches * matches > limit * table_rows
 
 
+# A first page counts its matches only this far: "10,000+" needs no full count of a
+# million rows (80–200 ms), and the exact figure follows from ``count`` in the background.
+COUNT_CAP = 10_000
+
+
 class TicketRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -188,6 +194,14 @@ class TicketRepository:
     def count(self, queue_filter: QueueFilter) -> int:
         statement = select(func.count()).select_from(Ticket).where(*_where(queue_filter, self._dialect))
         return int(self.session.scalar(statement) or 0)
+
+    def count_capped(self, queue_filter: QueueFilter, cap: int | None = None) -> tuple[int, bool]:
+        """The number of matches if at most ``cap`` (default ``COUNT_CAP``; exact: True), else
+        ``cap + 1`` (False): the scan stops at the ``cap + 1``-th match."""
+        cap = COUNT_CAP if cap is None else cap
+        matches = select(Ticket.id).where(*_where(queue_filter, self._dialect)).limit(cap + 1).subquery()
+        found = int(self.session.scalar(select(func.count()).select_from(matches)) or 0)
+        return found, found <= cap
 
     def page(
         self, queue_filter: QueueFilter, sort: QueueSort, offset: int, limit: int, total: int | None = None
@@ -203,31 +217,68 @@ class TicketRepository:
         limit: int,
         total: int | None = None,
         after: Boundary | None = None,
+        total_exact: bool = True,
     ) -> tuple[QueuePage, Boundary | None]:
         """The page at ``offset``, and the boundary of its last row (None: no next page by keyset).
 
         With ``after`` (the boundary of the row just before ``offset``, see ``boundary``) the
         page is read by keyset: an index range from that row on, however deep the page, where
-        ``OFFSET`` would read and throw away every row before it.
+        ``OFFSET`` would read and throw away every row before it. A given ``total`` is the
+        count (``total_exact``: or only its capped lower bound, see ``count_capped``).
         """
         if queue_filter.search.strip() and self._dialect == "sqlite":
             return self._searched_page(queue_filter, sort, offset, limit), None
+        exact = total_exact
         if total is None:
-            total = self.count(queue_filter)
+            total, exact = self.count_capped(queue_filter)
         keyed = seekable(sort)
         columns = (*_QUEUE_COLUMNS, SORT_COLUMNS[sort.column].label("sort_key")) if keyed else _QUEUE_COLUMNS
-        statement = _ordered(select(*columns).where(*self._clauses(queue_filter, total, limit)), sort)
-        if keyed and after is not None:
-            statement = statement.where(_seek(sort, after))
+        clauses = self._clauses(queue_filter, total if exact else None, limit)
+        if keyed and after is not None and self._dialect == "sqlite" and sort.column in NULLABLE_SORT_COLUMNS:
+            found = self._seek_in_two_ranges(select(*columns).where(*clauses), sort, after, limit)
         else:
-            statement = statement.offset(offset)
+            statement = _ordered(select(*columns).where(*clauses), sort)
+            if keyed and after is not None:
+                statement = statement.where(_seek(sort, after))
+            else:
+                statement = statement.offset(offset)
+            found = list(self.session.execute(statement.limit(limit)))
         rows, last = [], None
-        for row in self.session.execute(statement.limit(limit)):
+        for row in found:
             values = row._asdict()
             if keyed:
                 last = (values.pop("sort_key"), values["id"])
             rows.append(QueueRow(**values))
-        return QueuePage(rows=rows, total=total, offset=offset, limit=limit), last
+        return QueuePage(rows=rows, total=total, offset=offset, limit=limit, total_exact=exact), last
+
+    def _seek_in_two_ranges(self, base: Select, sort: QueueSort, after: Boundary, limit: int) -> list[Any]:
+        """SQLite: the ``limit`` rows after ``after`` in a nullable column's order (see
+        ``_ordered``), read from the plain ``(column, id)`` index (migration 0011) as two
+        ranges: the values past the boundary, and the empty ones (last ascending, first
+        descending). SQLite seeks by row value only on plain columns; on the ``IS NULL``-led
+        sort index ``_seek`` walks from the first row (120 ms for a middle page at 1M)."""
+        column = SORT_COLUMNS[sort.column]
+        value, last_id = after
+        key = tuple_(column, Ticket.id)
+        ranges: list[tuple[Select, list[Any]]]
+        if sort.descending:
+            by_value = [column.desc(), Ticket.id.desc()]
+            if value is None:  # still inside the empty values, which come first
+                ranges = [(base.where(column.is_(None), Ticket.id < last_id), [Ticket.id.desc()])]
+                ranges.append((base.where(column.is_not(None)), by_value))
+            else:  # a NULL in the row value compares to nothing: no empty value is read here
+                ranges = [(base.where(key < tuple_(value, last_id)), by_value)]
+        elif value is None:
+            ranges = [(base.where(column.is_(None), Ticket.id > last_id), [Ticket.id])]
+        else:
+            ranges = [(base.where(key > tuple_(value, last_id)), [column, Ticket.id])]
+            ranges.append((base.where(column.is_(None)), [Ticket.id]))
+        rows: list[Any] = []
+        for statement, order in ranges:
+            rows.extend(self.session.execute(statement.order_by(*order).limit(limit - len(rows))))
+            if len(rows) >= limit:
+                break
+        return rows
 
     def keyset_applies(self, queue_filter: QueueFilter, sort: QueueSort) -> bool:
         """Whether ``page_after`` honours ``after`` (a text search on SQLite reads every match anyway)."""
@@ -248,24 +299,46 @@ class TicketRepository:
         row = self.session.execute(statement.offset(max(skip, 0)).limit(1)).one_or_none()
         return None if row is None else (row[0], row[1])
 
-    def _clauses(self, queue_filter: QueueFilter, matches: int, limit: int) -> list[ColumnElement[bool]]:
+    def _clauses(self, queue_filter: QueueFilter, matches: int | None, limit: int) -> list[ColumnElement[bool]]:
+        """``matches``: the filter's count, None when only known to pass ``COUNT_CAP``."""
         unindexed = False
-        if self._dialect == "sqlite" and matches:
+        if self._dialect == "sqlite" and matches != 0:
             table_rows = int(self.session.scalar(select(func.max(Ticket.id))) or 0)  # the rowid: one index probe
-            unindexed = _walk_sort_index(queue_filter, matches, table_rows, limit)
+            # Past the cap the matches are many: walking the sort index reaches ``limit`` of them
+            # within ``limit * table_rows / COUNT_CAP`` rows at worst.
+            unindexed = _walk_sort_index(queue_filter, matches if matches is not None else table_rows, table_rows, limit)
         return _where(queue_filter, self._dialect, unindexed=unindexed)
 
     def _searched_page(self, queue_filter: QueueFilter, sort: QueueSort, offset: int, limit: int) -> QueuePage:
-        """Text search on SQLite: one table scan yields the ordered ids, hence the total too.
+        """Text search on SQLite, which cannot estimate how many rows match.
 
-        ``LIKE '%…%'`` can use no index, and SQLite cannot estimate how many rows match, so
-        a page query plus a count would scan twice, or walk a sort index probing every row.
+        First the matches in table order, up to ``COUNT_CAP + 1`` (the scan stops there).
+        Few matches: all their ids are known, and only they are sorted (an id lookup each).
+        Many: the sort index is walked and each row tested with ``LIKE``, which reaches
+        the page after ``offset + limit`` matches instead of sorting them all; the total
+        is then "more than COUNT_CAP" and the exact count follows from ``count``.
         """
-        statement = _ordered(select(Ticket.id).where(*_where(queue_filter, self._dialect)), sort, avoid_index=True)
-        ids = list(self.session.scalars(statement))
-        wanted = ids[offset : offset + limit]
+        term = queue_filter.search.strip()
+        if uses_trigram_index(term):
+            others = _where(replace(queue_filter, search=""), self._dialect)
+            matches = sqlite_trigram_matches(term, *others)
+        else:
+            matches = select(Ticket.id).where(*_where(queue_filter, self._dialect))
+        found = list(self.session.scalars(matches.limit(COUNT_CAP + 1)))
+        if len(found) <= COUNT_CAP:
+            if not found:
+                return QueuePage(rows=[], total=0, offset=offset, limit=limit)
+            ordered = _ordered(select(Ticket.id).where(Ticket.id.in_(found)), sort, avoid_index=True)
+            wanted = list(self.session.scalars(ordered.offset(offset).limit(limit)))
+            total, exact = len(found), True
+        else:
+            walk = _where(replace(queue_filter, search=""), self._dialect, unindexed=True)
+            walk.append(like_clause(term))
+            wanted = list(self.session.scalars(_ordered(select(Ticket.id).where(*walk), sort).offset(offset).limit(limit)))
+            total, exact = len(found), False
         by_id = {row.id: row for row in self.rows_by_id(wanted)} if wanted else {}
-        return QueuePage(rows=[by_id[i] for i in wanted if i in by_id], total=len(ids), offset=offset, limit=limit)
+        rows = [by_id[i] for i in wanted if i in by_id]
+        return QueuePage(rows=rows, total=total, offset=offset, limit=limit, total_exact=exact)
 
     def rows_by_id(self, ticket_ids: Sequence[int]) -> list[QueueRow]:
         statement = select(*_QUEUE_COLUMNS).where(Ticket.id.in_(ticket_ids))
@@ -277,10 +350,14 @@ class TicketRepository:
         On SQLite the status test must not use an index (see ``store.claims._claimable``):
         walking the waiting-time index stops at the first match.
         """
-        status = _unindexed(Ticket.status) if self._dialect == "sqlite" else Ticket.status
+        sqlite = self._dialect == "sqlite"
+        status = _unindexed(Ticket.status) if sqlite else Ticket.status
+        # Nor the assignee test: SQLite would collect every unassigned ticket through the
+        # assignee index (0011) and sort them (580 ms at 1M) instead of stopping at the first.
+        assignee = _unindexed(Ticket.assignee) if sqlite else Ticket.assignee
         clauses: list[ColumnElement[bool]] = [status.in_(statuses)]
         if agent:
-            clauses.append(or_(Ticket.assignee.is_(None), Ticket.assignee == agent))
+            clauses.append(or_(assignee.is_(None), assignee == agent))
         if exclude_id is not None:
             clauses.append(Ticket.id != exclude_id)
         statement = _ordered(select(Ticket.id).where(and_(*clauses)), QueueSort("waiting")).limit(1)

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_app/ui/app.py" line="118"/>
+        <location filename="../../desktop_app/ui/app.py" line="117"/>
         <source>售后助手</source>
         <translation>AfterSales Assist</translation>
     </message>
@@ -20,112 +20,112 @@
 <context>
     <name>ChartsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="198"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="200"/>
         <source>最近 7 天</source>
         <translation>Last 7 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="199"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="201"/>
         <source>最近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="200"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="202"/>
         <source>全部</source>
         <translation>All time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="202"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="204"/>
         <source>按小时（48 小时）</source>
         <translation>By hour (48 hours)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="203"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="205"/>
         <source>按天（30 天）</source>
         <translation>By day (30 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="207"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="209"/>
         <source>统计范围：</source>
         <translation>Period:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="210"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="212"/>
         <source>负面占比：</source>
         <translation>Negative share:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="215"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
         <source>各意图工单量</source>
         <translation>Tickets by intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="216"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="218"/>
         <source>负面情绪占比（浅色柱：工单量）</source>
         <translation>Negative sentiment share (light bars: ticket volume)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="217"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="219"/>
         <source>待处理标记工单的等待时长</source>
         <translation>Flagged tickets still waiting, by age</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="218"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="220"/>
         <source>各坐席处理工单数（标注：中位处理时长）</source>
         <translation>Tickets handled per agent (label: median handling time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="240"/>
         <source>&lt;1小时</source>
         <translation>&lt;1 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="240"/>
         <source>1–4小时</source>
         <translation>1–4 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="240"/>
         <source>4–24小时</source>
         <translation>4–24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="240"/>
         <source>1–3天</source>
         <translation>1–3 d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="238"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="240"/>
         <source>&gt;3天</source>
         <translation>&gt;3 d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="245"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="247"/>
         <source>未打标</source>
         <translation>Untagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="253"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="255"/>
         <source>（未署名）</source>
         <translation>(unsigned)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="256"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="258"/>
         <source>%1单 · 中位%2</source>
         <translation>tickets: %1 · median %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="258"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="260"/>
         <source>%1：处理 %2 单，回复 %3 条，中位处理时长 %4</source>
         <translation>%1: tickets %2, replies %3, median handling time %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="266"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="268"/>
         <source>处理时长：坐席每条回复距该工单此前最近一条客户消息的时间。</source>
         <translation>Handling time: from the ticket&apos;s latest earlier customer message to each agent reply.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/charts.py" line="272"/>
+        <location filename="../../desktop_app/ui/supervisor/charts.py" line="274"/>
         <source>工单 %1 个（未打标 %2）· 区间负面占比 %3</source>
         <translation>tickets: %1 (untagged: %2) · negative share in range %3</translation>
     </message>
@@ -580,42 +580,42 @@ You can send it to your support team to help fix the problem.</translation>
 <context>
     <name>HealthTab</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="129"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="130"/>
         <source>各意图标签被坐席更正的次数（标注：更正/打标）</source>
         <translation>Corrections per intent label (label: corrected/tagged)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="131"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="132"/>
         <source>草稿编辑距离分布（字符级 Levenshtein）</source>
         <translation>Draft edit distance (character Levenshtein)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="135"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="136"/>
         <source>意图：模型标签 × 坐席更正</source>
         <translation>Intent: model label × agent correction</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="140"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="141"/>
         <source>情绪：模型标签 × 坐席更正</source>
         <translation>Sentiment: model label × agent correction</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="145"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="146"/>
         <source>回复草稿的修改</source>
         <translation>Edits to reply drafts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="165"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="166"/>
         <source>坐席共更正 %1 次；模型打标 %2 个工单。行：模型标签，列：更正为。</source>
         <translation>%1 corrections by agents; %2 tickets tagged by the model. Rows: model label, columns: corrected to.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="181"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="182"/>
         <source>%1 条回复由生成草稿发出，原样发送 %2 条（%3）；编辑距离中位数 %4 字。</source>
         <translation>%1 replies sent from a generated draft, %2 unchanged (%3); median edit distance %4 characters.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/health.py" line="188"/>
+        <location filename="../../desktop_app/ui/supervisor/health.py" line="189"/>
         <source>还没有由生成草稿发出的回复。</source>
         <translation>No reply has been sent from a generated draft yet.</translation>
     </message>
@@ -967,168 +967,168 @@ Check that the names match the header in the file&apos;s first line exactly.</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="396"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="397"/>
         <source>领取下一个工单失败：%1</source>
         <translation>Could not claim the next ticket: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="78"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="71"/>
         <source>售后助手 AfterSales Assist</source>
         <translation>AfterSales Assist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="141"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="135"/>
         <source>数据库：%1</source>
         <translation>Database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="143"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="137"/>
         <source>坐席：%1</source>
         <translation>Agent: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="143"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="137"/>
         <source>主管：%1</source>
         <translation>Supervisor: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="145"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="139"/>
         <source>智能标签：加载中…</source>
         <translation>Smart tags: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="146"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="140"/>
         <source>AI草稿：加载中…</source>
         <translation>AI drafts: loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="161"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="156"/>
         <source>队列读取失败：%1</source>
         <translation>Could not load the queue: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="199"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="194"/>
         <source>导入工单…</source>
         <translation>Import tickets…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="200"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="195"/>
         <source>下一个待处理</source>
         <translation>Next unhandled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="201"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="196"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="202"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="197"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="203"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="198"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="204"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="199"/>
         <location filename="../../desktop_app/ui/workstation/main_window.py" line="493"/>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="205"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="200"/>
         <source>切换用户…</source>
         <translation>Switch user…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="206"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="201"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="208"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="203"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="213"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="208"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="217"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="212"/>
         <source>队列</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="220"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="215"/>
         <source>账户</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="223"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="218"/>
         <source>帮助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="236"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="231"/>
         <source>智能标签：%1</source>
         <translation>Smart tags: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="244"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="239"/>
         <source>智能标签已停用：%1</source>
         <translation>Smart tags are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="247"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="242"/>
         <source>队列、回复和导入照常可用。把标签模型放到 models/tagger（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>The queue, replies and imports work as usual. Put the tagger model in models/tagger (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="251"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="246"/>
         <source>智能标签：已停用</source>
         <translation>Smart tags: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="284"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="279"/>
         <source>智能标签出错：%1</source>
         <translation>Smart tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="302"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="299"/>
         <source>AI草稿：%1</source>
         <translation>AI drafts: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="312"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="309"/>
         <source>AI草稿已关闭：%1</source>
         <translation>AI drafts are off: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="314"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="311"/>
         <source>回复照常手写。把草稿模型放到 models/drafter（或用环境变量 %1 指定文件夹）后重启。</source>
         <translation>Write replies by hand as usual. Put the drafter model in models/drafter (or name its folder in the %1 environment variable) and restart.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="319"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="316"/>
         <source>AI草稿：已关闭</source>
         <translation>AI drafts: off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="356"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="353"/>
         <source>工作台</source>
         <translation>Workstation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="366"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="363"/>
         <source>主管台</source>
         <translation>Supervisor desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="415"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="416"/>
         <source>没有待处理的工单了 🎉</source>
         <translation>No unhandled tickets left 🎉</translation>
     </message>
@@ -1159,7 +1159,7 @@ Ctrl+I  Import tickets</translation>
         <translation>Saving and closing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/main_window.py" line="604"/>
+        <location filename="../../desktop_app/ui/workstation/main_window.py" line="608"/>
         <source>草稿未能保存</source>
         <translation>Draft not saved</translation>
     </message>
@@ -1167,12 +1167,12 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>PresenceIndicator</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/presence_indicator.py" line="94"/>
+        <location filename="../../desktop_app/ui/workstation/presence_indicator.py" line="106"/>
         <source>%1 正在处理</source>
         <translation>%1 is working on it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/presence_indicator.py" line="94"/>
+        <location filename="../../desktop_app/ui/workstation/presence_indicator.py" line="106"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -1210,12 +1210,12 @@ Ctrl+I  Import tickets</translation>
         <translation>Flagged only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="118"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="121"/>
         <source>没有符合条件的工单。按 Esc 清除搜索，或放宽筛选条件。</source>
         <translation>No tickets match. Press Esc to clear the search, or widen the filters.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="217"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="221"/>
         <source>共 %n 个工单</source>
         <translation>
             <numerusform>%n ticket</numerusform>
@@ -1223,7 +1223,12 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="220"/>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="223"/>
+        <source>%1+ 个工单</source>
+        <translation>%1+ tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/queue_panel.py" line="226"/>
         <source>第 %1 / %2 页</source>
         <translation>Page %1 / %2</translation>
     </message>
@@ -1231,57 +1236,57 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>QueueTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="60"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="62"/>
         <source>工单号</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="61"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="63"/>
         <source>客户</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="62"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="64"/>
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="63"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="65"/>
         <source>问题</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="64"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="66"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="65"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="67"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="66"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="68"/>
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="67"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="69"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="68"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="70"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="69"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="71"/>
         <source>等待时长</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="70"/>
+        <location filename="../../desktop_app/ui/workstation/queue_model.py" line="72"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
@@ -1363,72 +1368,72 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>SupervisorDesk</name>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="125"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="126"/>
         <source>转派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="126"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="127"/>
         <source>我来接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="127"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="128"/>
         <source>取消标记…</source>
         <translation>Unflag…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="128"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="129"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="129"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="130"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="130"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="131"/>
         <source>把选中的工单转给另一位坐席</source>
         <translation>Give the selected ticket to another agent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="131"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="132"/>
         <source>由你来处理选中的工单</source>
         <translation>Handle the selected ticket yourself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="132"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="133"/>
         <source>确认无需关注后取消标记（须填写原因）</source>
         <translation>Clear the flag once no attention is needed (a reason is required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="133"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="134"/>
         <source>把当前列表导出为 CSV 或 Excel</source>
         <translation>Export this list to CSV or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="150"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="151"/>
         <source>标记队列</source>
         <translation>Flagged queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="151"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="152"/>
         <source>图表</source>
         <translation>Charts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="152"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="153"/>
         <source>模型健康</source>
         <translation>Model health</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="271"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="272"/>
         <source>读取数据失败：%1</source>
         <translation>Could not read the data: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="287"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="288"/>
         <source>显示最严重的 %n 个标记工单 · 更新于 %1</source>
         <translation>
             <numerusform>Showing the %n most severe flagged ticket · updated %1</numerusform>
@@ -1436,7 +1441,7 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="289"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="290"/>
         <source>共 %n 个标记工单 · 更新于 %1</source>
         <translation>
             <numerusform>%n flagged ticket · updated %1</numerusform>
@@ -1444,7 +1449,7 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="456"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="457"/>
         <source>已导出 %n 行到 %1</source>
         <translation>
             <numerusform>Exported %n row to %1</numerusform>
@@ -1452,78 +1457,78 @@ Ctrl+I  Import tickets</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="403"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="404"/>
         <source>已把工单 %1 转给 %2</source>
         <translation>Ticket %1 reassigned to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="405"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="406"/>
         <source>已取消工单 %1 的分配</source>
         <translation>Ticket %1 unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="407"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="408"/>
         <source>转派</source>
         <translation>Reassign</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="414"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="415"/>
         <source>已接手工单 %1</source>
         <translation>You took over ticket %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="415"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="416"/>
         <source>接手</source>
         <translation>Take over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="423"/>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="436"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="424"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="437"/>
         <source>取消标记</source>
         <translation>Unflag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="424"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="425"/>
         <source>取消工单 %1 的标记的原因（必填）：</source>
         <translation>Why unflag ticket %1 (required):</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="432"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="433"/>
         <source>取消标记须填写原因，工单 %1 仍保持标记。</source>
         <translation>Unflagging needs a reason; ticket %1 stays flagged.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="435"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="436"/>
         <source>已取消工单 %1 的标记</source>
         <translation>Ticket %1 unflagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="442"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="443"/>
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV file (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="442"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="443"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="445"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="446"/>
         <source>导出标记工单</source>
         <translation>Export flagged tickets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="457"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="458"/>
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="473"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="474"/>
         <source>这个工单刚被其他人更新过，已重新载入最新内容，请确认后再试</source>
         <translation>someone else has just changed this ticket; it was reloaded, please check it and try again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/supervisor/desk.py" line="476"/>
+        <location filename="../../desktop_app/ui/supervisor/desk.py" line="477"/>
         <source>%1失败：%2</source>
         <translation>%1 failed: %2</translation>
     </message>
@@ -1531,307 +1536,312 @@ Ctrl+I  Import tickets</translation>
 <context>
     <name>TicketPane</name>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="372"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="398"/>
         <source>%1 正在处理</source>
         <translation>%1 is working on it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="176"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="199"/>
         <source>请选择左侧的工单</source>
         <translation>Select a ticket on the left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="188"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="211"/>
         <source>订单信息</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="190"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="213"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="191"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="214"/>
         <source>商品</source>
         <translation>Product</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="192"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="215"/>
         <source>创建时间</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="193"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="216"/>
         <source>已等待</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="203"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="226"/>
         <source>智能标签</source>
         <translation>Smart tags</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="205"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="228"/>
         <source>意图</source>
         <translation>Intent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="206"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="229"/>
         <source>情绪</source>
         <translation>Sentiment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="207"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="230"/>
         <source>主管关注</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="215"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="238"/>
         <source>领取</source>
         <translation>Take</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="216"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="239"/>
         <source>把工单分配给我</source>
         <translation>Assign this ticket to me</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="217"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="240"/>
         <source>释放</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="218"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="241"/>
         <source>取消分配，放回公共队列</source>
         <translation>Unassign and return it to the shared queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="220"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="246"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="223"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="249"/>
         <source>处理人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="228"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="254"/>
         <source>显示原文</source>
         <translation>Show original</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="229"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="255"/>
         <source>查看未脱敏的原始内容（仅主管；每次查看都记入审计日志）</source>
         <translation>Show the original, unmasked text (supervisors only; every view is written to the audit log)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="336"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="362"/>
         <source>已恢复 %1 保存的草稿</source>
         <translation>Restored the draft saved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="347"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="373"/>
         <source>这个工单已不存在，可能已被删除。</source>
         <translation>This ticket no longer exists; it may have been deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="350"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="376"/>
         <source>无法打开工单，请稍后重试（详情已写入日志）。</source>
         <translation>The ticket could not be opened. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="663"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="693"/>
         <source>回复没有发出</source>
         <translation>the reply was not sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="664"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="694"/>
         <source>状态没有改成功</source>
         <translation>the status was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="665"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="695"/>
         <source>处理人没有改成功</source>
         <translation>the assignee was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="666"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="696"/>
         <source>标签更正没有保存</source>
         <translation>the tag correction was not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="681"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="711"/>
         <source>这个工单刚被其他人更新过，回复没有发出。您的回复仍在编辑框里。</source>
         <translation>Someone else just updated this ticket, so the reply was not sent. Your reply is still in the editor.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="687"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="717"/>
         <source>这个工单刚被其他人更新过，%1，已重新载入最新内容。</source>
         <translation>Someone else has just updated this ticket, so %1. It has been reloaded.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="689"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="719"/>
         <source>您的回复仍在编辑框里，请确认后再发送。</source>
         <translation> Your reply is still in the editor; please check it before sending again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="691"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="721"/>
         <source>请确认后再试一次。</source>
         <translation> Please check it and try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="694"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="724"/>
         <source>工单 %1 刚被其他人更新过，%2。</source>
         <translation>Someone else has just updated ticket %1, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="696"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="726"/>
         <source>回复仍保存在该工单的草稿里，请回到该工单确认后再发送。</source>
         <translation> The reply is kept as that ticket&apos;s draft; go back to it, check it and send again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="699"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="729"/>
+        <source>%1 正在处理工单 %2，领取没有成功。</source>
+        <translation>%1 is working on ticket %2; it was not taken.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="734"/>
         <source>工单 %1 已不存在，%2。</source>
         <translation>Ticket %1 no longer exists, so %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="702"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="737"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="708"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="743"/>
         <source>%1，请稍后重试（详情已写入日志）。</source>
         <translation>Something went wrong: %1. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="710"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="745"/>
         <source>您的回复仍在编辑框里。</source>
         <translation> Your reply is still in the editor.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="714"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="749"/>
         <source>工单 %1：%2，请稍后重试（详情已写入日志）。</source>
         <translation>Ticket %1: %2. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="734"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="769"/>
         <source>这个工单刚被其他人更新过（没有新消息），回复没有发出。您的回复仍在编辑框里，请确认后再发送。</source>
         <translation>Someone else just updated this ticket (no new messages), so the reply was not sent. Your reply is still in the editor; check it and send again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="746"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="782"/>
         <source>已放弃你的回复</source>
         <translation>Your reply was discarded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="755"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="791"/>
         <source>您的回复仍在编辑框里：已对照新消息，修改后再发送。</source>
         <translation>Your reply is still in the editor: rework it against the new messages, then send.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="797"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="853"/>
         <source>以下为未脱敏的原始内容。本次查看已记入审计日志（%1，%2）。请勿截图或外传。</source>
         <translation>This is the original, unmasked text. This view has been written to the audit log (%1, %2). Do not screenshot or share it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="801"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="857"/>
         <source>原文：%1</source>
         <translation>Original: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="817"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="873"/>
         <source>无法显示原文，请稍后重试（详情已写入日志）。</source>
         <translation>The original text could not be shown. Please try again later (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="361"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="387"/>
         <source>匿名客户</source>
         <translation>Anonymous customer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="369"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="395"/>
         <source>未分配</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="394"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="420"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="395"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="421"/>
         <source>标签不对？选择正确的标签（会记录下来用于改进模型）</source>
         <translation>Wrong tag? Pick the right one (it is recorded to improve the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="408"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="434"/>
         <source>未标注（排队等待模型）</source>
         <translation>Not tagged yet (queued for the model)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="410"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="436"/>
         <source>未标注（智能标签已停用）</source>
         <translation>Not tagged (smart tags are off)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="411"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="437"/>
         <source>未标注（模型加载中）</source>
         <translation>Not tagged yet (model loading)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="414"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="440"/>
         <source>（坐席更正）</source>
         <translation> (corrected by agent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="420"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="446"/>
         <source>；模型：%1</source>
         <translation>; model: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="434"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="460"/>
         <source>⚑ 已标记</source>
         <translation>⚑ Flagged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="434"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="460"/>
         <source>⚑ 已标记：%1</source>
         <translation>⚑ Flagged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="437"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="463"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="487"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="513"/>
         <source>已更正为「%1」，感谢反馈</source>
         <translation>Corrected to “%1”, thanks for the feedback</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="581"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="611"/>
         <source>草稿已自动保存 %1</source>
         <translation>Draft autosaved at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="587"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="617"/>
         <source>草稿没有保存成功，稍后会自动重试（详情已写入日志）。</source>
         <translation>The draft was not saved; it will be retried shortly (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="589"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="619"/>
         <source>工单 %1 的草稿没有保存成功（详情已写入日志）。</source>
         <translation>The draft of ticket %1 was not saved (details are in the log).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="655"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="685"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="658"/>
+        <location filename="../../desktop_app/ui/workstation/ticket_pane.py" line="688"/>
         <source>回复已发送：%1</source>
         <translation>Reply sent: %1</translation>
     </message>

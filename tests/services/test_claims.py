@@ -223,3 +223,64 @@ def test_the_lease_is_configurable(monkeypatch, db) -> None:
         monkeypatch.setenv(CLAIM_LEASE_ENV_VAR, bad)
         with pytest.raises(ValueError, match=CLAIM_LEASE_ENV_VAR):
             claim_lease()
+
+
+# -- 领取: claiming the open ticket ------------------------------------------------------
+
+
+def test_taking_the_open_ticket_claims_it_with_a_lease(db, claims, clock, tickets, agent, other_agent) -> None:
+    ticket_id = tickets["T-00003"]
+    before = _ticket(db, ticket_id)
+    taken = claims.claim(agent, ticket_id, before.version)
+    assert (taken.assignee, taken.claimed_by, taken.claim_until) == (agent.name, agent.name, clock.now + LEASE)
+    assert taken.version == before.version + 1
+    assert claims.renew(agent, ticket_id) is not None  # the heartbeat keeps it like a Ctrl+N claim
+    handed = [claims.claim_next(other_agent) for _ in range(3)]
+    assert ticket_id not in {c.ticket_id for c in handed if c is not None}
+
+
+def test_taking_a_ticket_a_colleague_holds_says_who(db, claims, clock, tickets, agent, other_agent) -> None:
+    from desktop_app.services.claims import TicketHeldError
+
+    ticket_id = tickets["T-00001"]
+    held = claims.claim_next(other_agent)
+    assert held is not None and held.ticket_id == ticket_id
+    with pytest.raises(TicketHeldError) as refused:
+        claims.claim(agent, ticket_id, held.version)
+    assert (refused.value.holder, refused.value.until) == (other_agent.name, clock.now + LEASE)
+    assert _ticket(db, ticket_id).claimed_by == other_agent.name
+    clock.advance(LEASE + timedelta(seconds=1))  # the colleague's client crashed: the lease ran out
+    taken = claims.claim(agent, ticket_id, held.version)
+    assert (taken.assignee, taken.claimed_by) == (agent.name, agent.name)
+
+
+def test_taking_a_ticket_that_changed_meanwhile_is_refused(db, claims, tickets, agent) -> None:
+    from desktop_app.store.tickets import StaleTicketError
+
+    ticket_id = tickets["T-00002"]
+    version = _ticket(db, ticket_id).version
+    TicketService(db).set_status(ticket_id, TicketStatus.OPEN, version, actor=agent)
+    with pytest.raises(StaleTicketError):
+        claims.claim(agent, ticket_id, version)
+    assert _ticket(db, ticket_id).claimed_by is None
+
+
+def test_a_ticket_assigned_to_a_colleague_is_not_taken_by_an_agent(db, claims, tickets, agent, other_agent) -> None:
+    ticket_id = tickets["T-00004"]
+    assigned = TicketService(db).assign(ticket_id, other_agent.name, _ticket(db, ticket_id).version, actor=other_agent)
+    with pytest.raises(PermissionDenied):
+        claims.claim(agent, ticket_id, assigned.version)
+    assert _ticket(db, ticket_id).assignee == other_agent.name
+
+
+def test_a_supervisor_takes_over_a_live_claim_and_it_is_audited(db, claims, tickets, other_agent, supervisor) -> None:
+    from desktop_app.store.audit import AuditRepository
+
+    held = claims.claim_next(other_agent)
+    assert held is not None
+    taken = claims.claim(supervisor, held.ticket_id, held.version)
+    assert (taken.assignee, taken.claimed_by) == (supervisor.name, supervisor.name)
+    assert claims.renew(other_agent, held.ticket_id) is None  # the colleague's heartbeat learns it is gone
+    with db.session() as session:
+        last = AuditRepository(session).page(limit=1)[0]
+    assert (last.action, last.ticket_id) == ("reassign", held.ticket_id)

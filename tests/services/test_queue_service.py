@@ -224,13 +224,13 @@ def test_total_passed_through_skips_counting(db, populated, monkeypatch) -> None
     from desktop_app.store.tickets import TicketRepository
 
     calls = []
-    original = TicketRepository.count
+    original = TicketRepository.count_capped
 
-    def counting(self, queue_filter):  # type: ignore[no-untyped-def]
+    def counting(self, queue_filter, cap=None):  # type: ignore[no-untyped-def]
         calls.append(queue_filter)
-        return original(self, queue_filter)
+        return original(self, queue_filter, cap)
 
-    monkeypatch.setattr(TicketRepository, "count", counting)
+    monkeypatch.setattr(TicketRepository, "count_capped", counting)
     queue = QueueService(db)
     first = queue.page(page_size=10)
     assert len(calls) == 1

@@ -125,6 +125,8 @@ def test_status_and_assignee_controls(qtbot, main_window, demo_db):
     ticket_id = pane.ticket_id
     qtbot.mouseClick(pane.take_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: pane.ticket.assignee == "客服小美", timeout=3000)
+    assert pane.ticket.claimed_by == "客服小美" and pane.ticket.claim_until is not None  # a leased claim
+    assert main_window.claimed_id == ticket_id  # the heartbeat renews it while it is open
     pane.status_box.setCurrentIndex(pane.status_box.findData("resolved"))
     pane.status_box.activated.emit(pane.status_box.currentIndex())
     qtbot.waitUntil(lambda: pane.ticket.status == "resolved", timeout=3000)
@@ -142,3 +144,19 @@ def test_gui_import_reports_and_refreshes(qtbot, main_window, tmp_path: Path):
     assert (report.imported, report.skipped) == (1, 1)
     assert report.errors[0].line == 3
     qtbot.waitUntil(lambda: main_window.queue_model.total == 61, timeout=3000)
+
+
+def test_taking_a_ticket_a_colleague_claimed_says_who(qtbot, main_window, demo_db, demo_supervisor):
+    from desktop_app.services.access import Role
+    from desktop_app.services.accounts import AccountService
+    from desktop_app.services.claims import ClaimService
+
+    pane = main_window.ticket_pane
+    ticket_id = pane.ticket_id
+    colleague = AccountService(demo_db).add_user("客服小李", "colleague pass", Role.AGENT, actor=demo_supervisor)
+    version = TicketService(demo_db).open(ticket_id, "客服小李").ticket.version
+    ClaimService(demo_db).claim(colleague, ticket_id, version)  # between this agent's look and click
+    qtbot.mouseClick(pane.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "客服小李 正在处理" in pane.banner.text(), timeout=3000)
+    assert TicketService(demo_db).open(ticket_id, "客服小美").ticket.claimed_by == "客服小李"
+    assert main_window.claimed_id != ticket_id

@@ -79,3 +79,31 @@ def test_flag_and_sentiment_decoration(qtbot, demo_db):
     assert model.data(model.index(row, _column(model, "intent"))) == "投诉"
     assert model.data(model.index(row, _column(model, "sentiment"))) == "负面"
     assert model.data(model.index(row, _column(model, "sentiment")), Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_a_count_past_the_cap_shows_at_least_then_the_exact_figure(qtbot, demo_db, monkeypatch):
+    import threading
+
+    from desktop_app.store import tickets as ticket_store
+    from desktop_app.ui.workstation.queue_panel import QueuePanel
+
+    monkeypatch.setattr(ticket_store, "COUNT_CAP", 40)
+    counted = threading.Event()
+    exact_count = QueueService.count
+
+    def slow_count(self, queue_filter=QueueFilter()):  # type: ignore[no-untyped-def]
+        counted.wait(5)  # a million rows take a moment: the page is on screen meanwhile
+        return exact_count(self, queue_filter)
+
+    monkeypatch.setattr(QueueService, "count", slow_count)
+    model = _model(qtbot, demo_db, page_size=25)
+    panel = QueuePanel(model)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(model.pageLoaded, timeout=5000) as blocker:
+        model.reload()
+    assert blocker.args == [41, 0, 2] and not model.total_exact
+    assert panel.total_label.text() == "40+ 个工单" and panel.page_label.text() == "第 1 / 2+ 页"
+    with qtbot.waitSignal(model.pageLoaded, timeout=5000) as blocker:
+        counted.set()
+    assert blocker.args == [60, 0, 3] and model.total_exact
+    assert panel.total_label.text() == "共 60 个工单" and panel.page_label.text() == "第 1 / 3 页"

@@ -98,6 +98,7 @@ def test_failed_assignment_shows_no_sql(qtbot, main_window, monkeypatch, caplog)
         raise SQL_ERROR
 
     monkeypatch.setattr(pane._tickets, "assign", locked)
+    monkeypatch.setattr(main_window.claims, "claim", locked)  # 领取 on an unhandled ticket claims it
     with caplog.at_level(logging.ERROR, logger="desktop_app.ui.workstation.ticket_pane"):
         (pane.take_button if pane.take_button.isEnabled() else pane.release_button).click()
         qtbot.waitUntil(lambda: pane.banner.isVisible(), timeout=3000)

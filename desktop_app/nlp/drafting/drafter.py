@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from desktop_app.nlp.drafting.fill import FILLABLE, UNFILLABLE, address_customer, polish
-from desktop_app.nlp.drafting.guard import DigitGuard, banned_phrase_hit, digit_strings
+from desktop_app.nlp.drafting.guard import DigitGuard, banned_phrase_hit, digit_strings, drop_unfinished_number
 from desktop_app.nlp.drafting.prompt import (
     CHAT_FORMAT,
     DEFAULT_FORMAT,
@@ -62,6 +62,7 @@ class DraftResult:
     stopped: bool = False  # cancelled before the model finished
     kb_ids: tuple[str, ...] = ()
     model: str = ""
+    mean_logprob: float = 0.0  # the model's own mean log-probability of its tokens (guards applied)
 
     def to_json(self) -> dict[str, Any]:
         return {"draft": self.text, "tokens": self.tokens, "ms": round(self.ms, 1)}
@@ -92,10 +93,15 @@ class ReplyDrafter:
             # 重新生成 samples (a new seed each time); the first draft stays greedy.
             self.temperature = float(prompt.get("temperature", 0.8))
             self.top_p = float(prompt.get("top_p", 0.9))
+            # Drafts drawn per reply, the best kept (nlp.drafting.rerank); 1 for a model
+            # whose manifest does not ask for more (a swapped-in Qwen drafts once).
+            self.candidates = int(prompt.get("candidates", 1))
         except (TypeError, ValueError) as exc:
             raise ModelFolderError(f"{folder.path}: manifest prompt settings are not numbers: {exc}") from exc
         if self.max_new_tokens < 1:
             raise ModelFolderError(f"{folder.path}: prompt.max_new_tokens must be at least 1")
+        if not 1 <= self.candidates <= 16:
+            raise ModelFolderError(f"{folder.path}: prompt.candidates must be between 1 and 16")
         self.chat_template = prompt.get("chat_template")
         self._eos = {int(i) for i in tokenizer.eos_token_ids}
         self._vocabulary = self._read_vocabulary()
@@ -178,7 +184,12 @@ class ReplyDrafter:
         return json.dumps(chat_messages(request), ensure_ascii=False)
 
     def _choose(self, logits: np.ndarray, rng: np.random.Generator | None) -> int:
-        """Greedy, or nucleus sampling at the manifest's temperature for a regenerated draft."""
+        """Greedy, or nucleus sampling at the manifest's temperature for a regenerated draft.
+
+        When the guards have banned every token (a digit run nothing in the prompt can end)
+        the draft ends here: the end token, never a NaN distribution or token 0."""
+        if not np.isfinite(logits).any():
+            return min(self._eos)
         if rng is None:
             return int(np.argmax(logits))
         scaled = logits.astype(np.float64) / max(self.temperature, 1e-3)
@@ -237,6 +248,7 @@ class ReplyDrafter:
             first_token_ms: float | None = None
             stopped = False
             produced = 0
+            logprob_sum = 0.0
             while not generator.is_done():
                 if cancel is not None and cancel.is_set():
                     stopped = True
@@ -252,8 +264,8 @@ class ReplyDrafter:
                     logits -= self.frequency_penalty * counts
                 if blocked:
                     logits[blocked] = -np.inf
-                if produced < min_new_tokens:
-                    logits[list(self._eos)] = -np.inf
+                if produced < min_new_tokens or (guard is not None and guard.unfinished):
+                    logits[list(self._eos)] = -np.inf  # an open number must be finished first
                 token = self._choose(logits, rng)
                 text_so_far = "".join(pieces)
                 for _attempt in range(16):  # never write a never_promise phrase
@@ -262,6 +274,7 @@ class ReplyDrafter:
                         break
                     logits[token] = -np.inf
                     token = self._choose(logits, rng)
+                logprob_sum += _log_probability(logits, token)
                 forced = np.full((1, logits.shape[-1]), -np.inf, dtype=np.float32)
                 forced[0, token] = 0.0
                 generator.set_logits(forced)
@@ -284,6 +297,8 @@ class ReplyDrafter:
                     if on_token is not None:
                         on_token(piece)
             raw = "".join(pieces)
+            if guard is not None and guard.unfinished:  # the token limit came mid-number
+                raw = drop_unfinished_number(raw, guard.allowed)
             elapsed = (time.perf_counter() - started) * 1000
             return DraftResult(
                 text=address_customer(polish(raw), request.customer),
@@ -293,10 +308,20 @@ class ReplyDrafter:
                 first_token_ms=first_token_ms,
                 stopped=stopped,
                 model=self.name,
+                mean_logprob=logprob_sum / max(produced, 1),
             )
 
     def draft(self, request: DraftRequest, max_new_tokens: int | None = None) -> DraftResult:
         return self.stream(request, max_new_tokens=max_new_tokens)
+
+
+def _log_probability(logits: np.ndarray, token: int) -> float:
+    """log softmax(logits)[token]; 0 when nothing was left to choose from."""
+    finite = logits[np.isfinite(logits)]
+    if not finite.size or not np.isfinite(logits[token]):
+        return 0.0
+    top = float(finite.max())
+    return float(logits[token]) - top - float(np.log(np.exp(finite - top).sum()))
 
 
 def _repeating(tokens: list[int], n: int) -> list[int]:

@@ -51,9 +51,13 @@ def form_of_address(customer: str) -> str:
     return "亲"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and line feed
+
+
 def polish(text: str) -> str:
     """Chinese punctuation, no doubled marks or repeated clauses, no dangling commas, no empty
     field labels, one form of address, and a final mark (a reply that stops mid-air reads as cut off)."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))  # the editor would change them
     while (widened := _PUNCT_AFTER_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)) != text:
         text = widened  # a run of marks widens one mark per pass (the look-behind sees the old text)
     text = strip_codes(text)

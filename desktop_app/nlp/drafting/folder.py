@@ -26,7 +26,11 @@ LICENCES = {
 
 
 FREQUENCY_PENALTY = 1.0  # 0 turns it off
-SAMPLING = {"temperature": 0.8, "top_p": 0.9}  # 重新生成 only; the first draft is greedy
+# Each reply is the best of CANDIDATES drafts (nlp.drafting.rerank): the greedy one and
+# the others sampled at this temperature; 重新生成 samples them all with a new seed.
+# Chosen on the corpus dev split: 0.5 gave better drafts to choose from than 0.8.
+SAMPLING = {"temperature": 0.5, "top_p": 0.9}
+CANDIDATES = 4
 
 
 
@@ -60,6 +64,7 @@ def write_manifest(
             "repetition_penalty": 1.0,
             "frequency_penalty": FREQUENCY_PENALTY,
             **SAMPLING,
+            "candidates": CANDIDATES,
             "no_repeat_ngram": 3,
             "slots": {"[ORDER]": "ticket order_id"},
         },
@@ -104,6 +109,11 @@ def model_card(manifest: dict[str, Any]) -> str:
         "the prompt, and the entries' never_promise phrases are banned; afterwards the promise check marks",
         "sentences that commit the shop without support. `[ORDER]` is filled with the ticket's own number.",
         "",
+        f"Each reply is the best of {manifest['prompt'].get('candidates', 1)} drafts (the greedy one, the others sampled at",
+        f"temperature {manifest['prompt'].get('temperature')}), chosen by how much of the draft the retrieved entries",
+        "and the ticket support, the model's own confidence, the promise check and, for an upset customer,",
+        "an apology (desktop_app/nlp/drafting/rerank.py).",
+        "",
         "## Training data and licences",
         "",
         "```json",
@@ -119,6 +129,7 @@ def model_card(manifest: dict[str, Any]) -> str:
         "`aftersales export-training --as SUPERVISOR feedback.jsonl`, then `aftersales train drafter --feedback feedback.jsonl`",
         "(the pairs of AI draft and sent text the app stores, masked, from the audited export).",
         "",
+        *_how_well(metrics),
         "## Metrics",
         "",
         "```json",
@@ -132,3 +143,26 @@ def model_card(manifest: dict[str, Any]) -> str:
         "the draft is about the wrong policy: the agent sees which entries it used beside the reply.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _how_well(metrics: dict[str, Any]) -> list[str]:
+    """The rubric verdicts in words, when a judge has read the test drafts."""
+    rubric = metrics.get("rubric", {})
+    drafter, baseline = rubric.get("drafter"), rubric.get("baseline")
+    if not drafter:
+        return []
+    lines = [
+        "## How well it does (corpus test, judged with shared/RUBRIC.md)",
+        "",
+        f"{drafter['judged']} corpus test drafts judged blind by judges who wrote neither the corpus nor the",
+        f"prompts (reports/drafter_verdicts.jsonl): send {drafter['send']}, light {drafter['light']}, rewrite "
+        f"{drafter['rewrite']}, harmful {drafter['harmful']}: send or light {drafter['send_or_light']}, harmful "
+        f"{drafter['harmful_share']}.",
+    ]
+    if baseline:
+        lines.append(
+            f"The retrieval-only baseline (the nearest train ticket's reply, sent as it is): send or light "
+            f"{baseline['send_or_light']}, harmful {baseline['harmful_share']}."
+        )
+    lines += ["An agent must read every draft before sending it.", ""]
+    return lines

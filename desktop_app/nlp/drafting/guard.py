@@ -75,6 +75,12 @@ class DigitGuard:
             banned.extend(int(i) for i in self._starts_non_digit)  # the number must be finished first
         return banned
 
+    @property
+    def unfinished(self) -> bool:
+        """A digit run is open that is no allowed string yet (only its prefix): the draft may
+        not end here either."""
+        return bool(self.run) and self.run not in self.allowed
+
     def feed(self, text: str) -> None:
         """Advance the state by the chosen token's text."""
         for char in unicodedata.normalize("NFKC", text):
@@ -127,3 +133,12 @@ def promise_check(draft: str, support: Sequence[str]) -> list[PromiseMark]:
         if missing:
             marks.append(PromiseMark(match.start(), match.end(), sentence.strip(), tuple(dict.fromkeys(missing))))
     return marks
+
+
+def drop_unfinished_number(text: str, allowed: set[str]) -> str:
+    """``text`` without a trailing digit run that is not an allowed string (a draft cut off
+    by the token limit in the middle of 2899 must not say 289)."""
+    match = re.search(r"\d+$", unicodedata.normalize("NFKC", text))
+    if match is None or match.group(0) in allowed:
+        return text
+    return text[: len(text) - len(match.group(0))]

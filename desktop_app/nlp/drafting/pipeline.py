@@ -18,6 +18,7 @@ from desktop_app.nlp.drafting.guard import PromiseMark, promise_check
 from desktop_app.nlp.drafting.knowledge_base import KbEntry, KbHit
 from desktop_app.nlp.drafting.policy_append import with_policy
 from desktop_app.nlp.drafting.prompt import DEFAULT_FORMAT, V2_KB_ENTRIES, DraftRequest, Turn
+from desktop_app.nlp.drafting.rerank import DraftScore, candidate_seeds, is_upset, score_draft
 from desktop_app.nlp.drafting.retrieval import Retriever
 from desktop_app.nlp.privacy import mask_keep_orders
 
@@ -32,6 +33,9 @@ class Drafter(Protocol):
 
     @property
     def name(self) -> str: ...  # read-only: ReplyDrafter's is its folder's name
+
+    @property
+    def candidates(self) -> int: ...  # drafts drawn per reply, the best kept (the manifest says)
 
     def stream(
         self,
@@ -78,6 +82,8 @@ class DraftOutcome:
     result: DraftResult
     plan: DraftPlan
     marks: list[PromiseMark]
+    score: DraftScore | None = None  # how it was chosen among the candidates (None: the only one)
+    candidates: int = 1
 
     @property
     def text(self) -> str:
@@ -128,10 +134,43 @@ def draft_ticket(
     on_token: Callable[[str], None] | None = None,
     seed: int | None = None,
 ) -> DraftOutcome:
-    """Write and check one draft (greedy without ``seed``: the prefetched draft is reproducible)."""
+    """Write and check one draft: the best of the drafter's ``candidates`` (see ``rerank``).
+
+    Without ``seed`` the draws are fixed (greedy first), so the prefetched draft is the one
+    drawn on open; 重新生成 passes a seed and gets a new set. The first draw streams to
+    ``on_token`` as it is written (the agent sees the draft coming); the chosen one then
+    replaces it in the editor, as the polished text always does.
+    """
+    seeds = candidate_seeds(getattr(drafter, "candidates", 1), seed)
+    if len(seeds) == 1:
+        return _draw(drafter, plan, seeds[0], cancel, on_token)
+    upset = is_upset(plan.request.intent, plan.request.sentiment)
+    best: DraftOutcome | None = None
+    best_total = float("-inf")
+    elapsed = 0.0
+    for index, draw in enumerate(seeds):
+        outcome = _draw(drafter, plan, draw, cancel, on_token if index == 0 else None)
+        elapsed += outcome.result.ms
+        if outcome.result.stopped:
+            return replace(outcome, result=replace(outcome.result, ms=elapsed))
+        score = score_draft(outcome.text, outcome.result.mean_logprob, len(outcome.marks), plan.support, upset)
+        outcome.score = score
+        if best is None or score.total > best_total:
+            best, best_total = outcome, score.total
+    assert best is not None
+    return replace(best, result=replace(best.result, ms=elapsed), candidates=len(seeds))
+
+
+def _draw(
+    drafter: Drafter,
+    plan: DraftPlan,
+    seed: int | None,
+    cancel: threading.Event | None,
+    on_token: Callable[[str], None] | None,
+) -> DraftOutcome:
+    """One draft, checked (a v1 model's draft gets the confident entry's text after it)."""
     result = drafter.stream(plan.request, cancel=cancel, on_token=on_token, seed=seed)
     if getattr(drafter, "format", None) == DEFAULT_FORMAT and not result.stopped:
         last = next((t.text for t in reversed(plan.request.history) if t.role == "customer"), "")
         result = replace(result, text=with_policy(result.text, plan.policy, last))
     return finish_draft(result, plan)
-

@@ -38,7 +38,13 @@ def _serve(folder: str, threads: int | None, conn: Connection, cancel: Any) -> N
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", {"name": drafter.name, "format": drafter.format, "max_new_tokens": drafter.max_new_tokens}))
+    ready = {
+        "name": drafter.name,
+        "format": drafter.format,
+        "max_new_tokens": drafter.max_new_tokens,
+        "candidates": drafter.candidates,
+    }
+    conn.send(("ready", ready))
     while True:
         try:
             message = conn.recv()
@@ -83,6 +89,7 @@ class ProcessDrafter:
         self.name: str = payload["name"]
         self.format: str = payload["format"]
         self.max_new_tokens: int = payload["max_new_tokens"]
+        self.candidates: int = payload["candidates"]
 
     @classmethod
     def load(cls, folder: Path | str, threads: int | None = None) -> ProcessDrafter:

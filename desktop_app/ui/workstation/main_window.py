@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.queue_service = services.queue
         self.claims = services.claims
         self.presence = services.presence
-        self.claimed_id: int | None = None  # claimed with Ctrl+N; its lease is renewed while it is open
+        self.claimed_id: int | None = None  # claimed with Ctrl+N or 领取; its lease is renewed while it is open
         self.tagging = services.tagging(None)  # corrections work before (and without) a model
         self._tagging_active = False
         self._tagged_in_pass = 0
@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
             supervision=services.supervision,
             explainer=self.tagger_runner,  # trigger words take turns with the tagging batches
             presence=self.presence,
+            claims=self.claims,
         )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.ticket_pane.ticketChanged.connect(lambda tid: self.queue_model.refresh_rows([tid]))
         self.ticket_pane.leaveRequested.connect(self.queue_panel.table.setFocus)
         self.ticket_pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.ticket_pane.claimed.connect(self._took_ticket)
         self.queue_model.loadFailed.connect(
             lambda error: self.statusBar().showMessage(self.tr("队列读取失败：%1").replace("%1", error))
         )
@@ -385,6 +387,10 @@ class MainWindow(QMainWindow):
             return
         self.queue_model.refresh_rows([i for i in (leaving, self.claimed_id) if i is not None])
         self._go_to_ticket(self.claimed_id)
+
+    def _took_ticket(self, ticket_id: int) -> None:
+        """领取 in the pane claimed the open ticket: the heartbeat renews its lease from now on."""
+        self.claimed_id = ticket_id
 
     def _claim_failed(self, error: BaseException) -> None:
         log.error("claiming the next ticket failed", exc_info=error)

@@ -76,6 +76,7 @@ class QueueTableModel(QAbstractTableModel):
         self._sort = QueueSort()
         self._page_index = 0
         self._total: int | None = None
+        self._total_exact = True  # False: the page's count stopped at the cap, the exact one is coming
         self._token = 0
         self._now = utcnow()
         self.loading = False
@@ -109,6 +110,11 @@ class QueueTableModel(QAbstractTableModel):
     @property
     def total(self) -> int:
         return self._total or 0
+
+    @property
+    def total_exact(self) -> bool:
+        """Whether ``total`` is the exact count, or only "at least" (counting the rest runs in the background)."""
+        return self._total_exact
 
     @property
     def page_count(self) -> int:
@@ -147,7 +153,7 @@ class QueueTableModel(QAbstractTableModel):
         """Fetch the current page in the background; only the newest answer is applied."""
         self._token += 1
         token = self._token
-        total = self._total if keep_total else None
+        total = self._total if keep_total and self._total_exact else None
         request = (self._filter, self._sort, self._page_index, self.page_size, total)
         self.loading = True
         self._runner.submit(
@@ -163,11 +169,28 @@ class QueueTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = page.rows
         self._total = page.total
+        self._total_exact = page.total_exact
         self._now = utcnow()
         self.endResetModel()
         if self._page_index >= self.page_count:  # rows vanished under a later page
             self.set_page(self.page_count - 1)
             return
+        if not page.total_exact:
+            self._count_exactly(self._filter)
+        self.pageLoaded.emit(self.total, self._page_index, self.page_count)
+
+    def _count_exactly(self, queue_filter: QueueFilter) -> None:
+        """The page showed "10,000+": count the rest in the background, then say how many."""
+        self._runner.submit(
+            lambda: self._queue.count(queue_filter),
+            lambda total: self._counted(queue_filter, total),
+            lambda error: log.warning("counting the queue failed", exc_info=error),  # "10,000+" stays
+        )
+
+    def _counted(self, queue_filter: QueueFilter, total: int) -> None:
+        if queue_filter != self._filter or self._total_exact:
+            return  # another view by now, or a page load already brought an exact count
+        self._total, self._total_exact = total, True
         self.pageLoaded.emit(self.total, self._page_index, self.page_count)
 
     def _failed(self, token: int, error: BaseException) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -217,10 +217,15 @@ class QueuePanel(QWidget):
             self._wanted_id = self.current_ticket_id()
 
     def _on_page_loaded(self, total: int, page_index: int, page_count: int) -> None:
-        self.total_label.setText(self.tr("共 %n 个工单", "", total))
+        if self.model.total_exact:
+            self.total_label.setText(self.tr("共 %n 个工单", "", total))
+        else:  # the count stopped at the cap; the exact figure follows in a moment
+            self.total_label.setText(self.tr("%1+ 个工单").replace("%1", QLocale().toString(total - 1)))
         self.empty_label.setVisible(total == 0)
         self.page_label.setText(
-            self.tr("第 %1 / %2 页").replace("%1", str(page_index + 1)).replace("%2", str(page_count))
+            self.tr("第 %1 / %2 页")
+            .replace("%1", str(page_index + 1))
+            .replace("%2", str(page_count) if self.model.total_exact else f"{page_count}+")
         )
         self.previous_page.setEnabled(page_index > 0)
         self.next_page.setEnabled(page_index + 1 < page_count)

@@ -41,8 +41,9 @@ from desktop_app.domain.changes import Change, ChangeKind
 from desktop_app.domain.clock import utcnow
 from desktop_app.domain.records import TicketDetail
 from desktop_app.domain.ticket_numbers import ticket_number
-from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, TicketStatus
+from desktop_app.domain.vocabulary import INTENTS, SENTIMENTS, UNHANDLED_STATUSES, TicketStatus
 from desktop_app.services.access import PermissionDenied, User
+from desktop_app.services.claims import ClaimService, TicketHeldError
 from desktop_app.services.drafts import DraftService
 from desktop_app.services.presence import PresenceService
 from desktop_app.services.supervision import RevealedTicket, SupervisionService
@@ -146,6 +147,7 @@ class TicketPane(QWidget):
     message = Signal(str)  # for the status bar
     corrected = Signal(int, str, str)  # ticket id, task, label: an agent's correction was stored
     explained = Signal(int)  # the trigger words of this flagged ticket were looked for (and stored if found)
+    claimed = Signal(int)  # 领取 claimed this ticket: its lease is renewed while it stays open
 
     # Kept as class attributes so callers say ``TicketPane.TAGGER_READY`` / ``pane.SEND``.
     TAGGER_LOADING, TAGGER_READY, TAGGER_DISABLED = TaggerState.LOADING, TaggerState.READY, TaggerState.DISABLED
@@ -165,17 +167,20 @@ class TicketPane(QWidget):
         supervision: SupervisionService | None = None,
         explainer: TaskRunner | None = None,
         presence: PresenceService | None = None,
+        claims: ClaimService | None = None,
     ) -> None:
         """``user`` (the signed-in person) is passed to the services as the actor, so their
         role rules apply; without one every change is refused (None is nobody).
         ``drafting`` puts AI drafts into the reply box (see ``draft_presenter``).
         ``explainer`` runs the model for a flagged ticket's trigger words (the window passes
         its tagging runner, so they take turns with batch tagging); default: a runner of its own.
-        ``presence`` shows which colleagues have the open ticket on screen too."""
+        ``presence`` shows which colleagues have the open ticket on screen too.
+        ``claims`` makes 领取 on an unhandled ticket a leased claim (without it: a plain assignment)."""
         super().__init__(parent)
         self._explainer = explainer or TaskRunner(max_threads=1, parent=self)
         self._explain_asked: set[tuple[int, object, tuple[str, ...]]] = set()
         self._tickets = tickets
+        self._claims = claims
         self.user = user
         self._supervision = supervision
         self.reveal_dialog: RevealDialog | None = None
@@ -297,7 +302,7 @@ class TicketPane(QWidget):
         self.editor.sendRequested.connect(self._send)
         self.editor.leaveRequested.connect(self.leaveRequested)
         self.status_box.activated.connect(self._on_status_chosen)
-        self.take_button.clicked.connect(lambda: self._assign(self.agent))
+        self.take_button.clicked.connect(self._take)
         self.release_button.clicked.connect(lambda: self._assign(None))
         self.reveal_button.clicked.connect(self.reveal)
         self._set_enabled(False)
@@ -719,6 +724,11 @@ class TicketPane(QWidget):
                 text = _fill(self.tr("工单 %1 刚被其他人更新过，%2。"), label, what)
                 if action == self.SEND:
                     text += self.tr("回复仍保存在该工单的草稿里，请回到该工单确认后再发送。")
+        elif isinstance(error, TicketHeldError):
+            log.info("%s on ticket %s refused: %s", action, ticket_id, error)
+            text = _fill(self.tr("%1 正在处理工单 %2，领取没有成功。"), error.holder, label)
+            if still_open:
+                self.reload()
         elif isinstance(error, TicketNotFound):
             log.warning("%s on ticket %s: %s", action, ticket_id, error)
             text = _fill(self.tr("工单 %1 已不存在，%2。"), label, what)
@@ -793,6 +803,26 @@ class TicketPane(QWidget):
             lambda version: self._tickets.set_status(ticket_id, status, version, actor=actor),
             self._changed,
         )
+
+    def _take(self) -> None:
+        """领取: an unhandled ticket is claimed with a lease (no colleague can take it while
+        it is open here, and a crashed client frees it); any other is assigned to me."""
+        if self.ticket is None:
+            return
+        claims = self._claims
+        if claims is None or TicketStatus(self.ticket.status) not in UNHANDLED_STATUSES:
+            self._assign(self.agent)
+            return
+        ticket_id, actor = self.ticket.id, self.user
+        self._write(
+            self.ASSIGN,
+            lambda version: claims.claim(actor, ticket_id, version),
+            self._took,
+        )
+
+    def _took(self, updated: TicketDetail) -> None:
+        self.claimed.emit(updated.id)
+        self._changed(updated)
 
     def _assign(self, assignee: str | None) -> None:
         if self.ticket is None:

@@ -149,3 +149,12 @@ def test_the_process_drafter_streams_cancels_and_reports_a_bad_folder(toy_drafte
         drafter.close()
     with pytest.raises(ModelFolderError, match="does not exist"):
         ProcessDrafter.load(tmp_path / "missing")
+
+
+def test_a_token_choice_with_everything_banned_ends_the_draft(toy_drafter: ReplyDrafter) -> None:
+    import numpy as np
+
+    banned = np.full(toy_drafter.vocab_size, -np.inf, dtype=np.float32)
+    end = min(toy_drafter._eos)
+    assert toy_drafter._choose(banned, None) == end
+    assert toy_drafter._choose(banned, np.random.default_rng(3)) == end  # sampling raised on NaN before

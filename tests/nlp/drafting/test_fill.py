@@ -80,3 +80,9 @@ def test_leftover_emoji_codes_are_stripped() -> None:
     from desktop_app.nlp.drafting.fill import strip_codes
 
     assert strip_codes("好的#E-s33呢E-s") == "好的呢"
+
+
+def test_control_characters_never_reach_the_editor() -> None:
+    from desktop_app.nlp.drafting.fill import polish
+
+    assert polish("您好\r\n请稍等\x15哦\r谢谢") == "您好\n请稍等哦\n谢谢。"
