@@ -21,7 +21,7 @@ def uses_trigram_index(term: str) -> bool:
     return len(term) >= TRIGRAM_MIN_CHARS
 
 
-def sqlite_trigram_matches(term: str, *clauses: ColumnElement[bool]) -> Select[tuple[int]]:
+def sqlite_trigram_matches(term: str, *clauses: ColumnElement[bool]) -> Select[int]:
     """Ids of the tickets whose search text contains ``term`` (3 characters or more) and
     that pass ``clauses``, in rowid order as FTS5 streams them: a ``LIMIT`` stops the
     lookup early. (``id IN (MATCH …)`` collects every match first: 73 ms against 12 ms

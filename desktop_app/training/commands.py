@@ -252,7 +252,7 @@ def run_bench_drafter(args: argparse.Namespace) -> int:
     from desktop_app.config import default_drafter_dir
     from desktop_app.nlp.drafting.prompt import DraftRequest, Turn
     from desktop_app.nlp.model_folder import ModelFolderError
-    from desktop_app.training.drafter.bench import run_drafter_bench
+    from desktop_app.training.drafter.bench import run_drafter_bench, run_whole_reply_bench
     from desktop_app.training.drafter.data import jddc2019_dev
 
     model = args.model or default_drafter_dir()
@@ -267,10 +267,11 @@ def run_bench_drafter(args: argparse.Namespace) -> int:
         print("corpora not found: benchmarking on the demo tickets", file=sys.stderr)
     try:
         lines = run_drafter_bench(model, args.torch_model, requests, args.threads, args.new_tokens)
+        whole = run_whole_reply_bench(model, _corpus_plans(args.prompts), args.threads)
     except ModelFolderError as exc:
         raise TrainingInputError(str(exc)) from exc
     if args.json:
-        print(json.dumps([line.__dict__ for line in lines], ensure_ascii=False))
+        print(json.dumps([line.__dict__ for line in (*lines, *whole)], ensure_ascii=False))
         return 0
     print(
         f"drafter {model}: {len(requests)} prompts, {args.new_tokens} new tokens each, {args.threads} threads, batch 1"
@@ -285,4 +286,24 @@ def run_bench_drafter(args: argparse.Namespace) -> int:
         print(f"  decode speed: onnxruntime-genai is {lines[0].ratio_to(lines[1]):.1f}x torch eager (median tokens/s)")
     else:
         print(f"  (torch eager not measured: no transformers folder at {args.torch_model})")
+    print(f"whole replies as the app drafts them ({whole[0].rounds} corpus test tickets, natural length):")
+    for reply in whole:
+        print(f"  {reply.setting:<34} {reply.ms_p50:8.1f} ms p50 {reply.ms_p95:8.1f} ms p95 {reply.chars_mean:6.1f} characters")
+    if len(whole) == 2:
+        print(f"  the best-of-N reply takes {whole[0].ms_p50 / max(whole[1].ms_p50, 1e-9):.1f}x one greedy draft (p50)")
     return 0
+
+
+def _corpus_plans(count: int) -> list:
+    """The app's plans for the first corpus test tickets (masked turns, retrieved entries)."""
+    from desktop_app.config import default_ranker_dir
+    from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
+    from desktop_app.nlp.drafting.pipeline import plan_draft
+    from desktop_app.nlp.drafting.retrieval import Retriever, load_ranker
+    from desktop_app.training.common.corpus import CORPUS_DIR, load_corpus
+    from desktop_app.training.drafter.data import corpus_view
+    from desktop_app.training.drafter.pipeline import KB_DIR
+
+    retriever = Retriever(KnowledgeBase.load(KB_DIR), load_ranker(default_ranker_dir()))
+    test = [t for t in load_corpus(CORPUS_DIR) if t.split == "test"][: max(count, 1)]
+    return [plan_draft(corpus_view(t), retriever) for t in test]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from desktop_app.nlp.drafting.apology import ground_apology
 from desktop_app.nlp.drafting.drafter import DraftResult
 from desktop_app.nlp.drafting.guard import PromiseMark, promise_check
 from desktop_app.nlp.drafting.knowledge_base import KbEntry, KbHit
@@ -121,8 +122,10 @@ def plan_draft(
 
 
 def finish_draft(result: DraftResult, plan: DraftPlan) -> DraftOutcome:
-    """The draft as the agent sees it, with the sentences the promise check marks."""
-    result = replace(result, kb_ids=plan.request.kb_ids)
+    """The draft as the agent sees it (an apology names only what the customer said), with
+    the sentences the promise check marks."""
+    customer = [t.text for t in plan.request.turns() if t.role == "customer"]
+    result = replace(result, text=ground_apology(result.text, customer), kb_ids=plan.request.kb_ids)
     return DraftOutcome(result, plan, promise_check(result.text, plan.support))
 
 

@@ -13,9 +13,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_app.nlp.drafting.prompt import DraftRequest, build_default_prompt
 from desktop_app.nlp.drafting.drafter import ReplyDrafter
+from desktop_app.nlp.drafting.prompt import DraftRequest, build_default_prompt
+
+if TYPE_CHECKING:
+    from desktop_app.nlp.drafting.pipeline import DraftPlan
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,45 @@ def bench_torch(hf_folder: Path, requests: Sequence[DraftRequest], new_tokens: i
     )
 
 
+@dataclass(frozen=True)
+class WholeReplyLine:
+    """What the agent waits for: a whole reply as the app drafts it (natural length, guards,
+    promise check and, with several candidates, all the draws and the choice)."""
+
+    setting: str
+    ms_p50: float
+    ms_p95: float
+    chars_mean: float
+    rounds: int
+
+
+def bench_whole_reply(drafter: ReplyDrafter, plans: Sequence[DraftPlan], candidates: int) -> WholeReplyLine:
+    """``draft_ticket`` end to end on each plan, with the drafter drawing ``candidates`` drafts."""
+    from desktop_app.nlp.drafting.pipeline import draft_ticket
+
+    drawing = _WithCandidates(drafter, candidates)
+    draft_ticket(drawing, plans[0])  # warm-up
+    times, lengths = [], []
+    for plan in plans:
+        started = time.perf_counter()
+        outcome = draft_ticket(drawing, plan)
+        times.append((time.perf_counter() - started) * 1000)
+        lengths.append(len(outcome.text))
+    label = f"best of {candidates} drafts" if candidates > 1 else "one greedy draft"
+    return WholeReplyLine(label, statistics.median(times), _p95(times), statistics.mean(lengths), len(plans))
+
+
+class _WithCandidates:
+    """``drafter`` drawing another number of candidates (its manifest is left alone)."""
+
+    def __init__(self, drafter: ReplyDrafter, candidates: int) -> None:
+        self._drafter = drafter
+        self.candidates = candidates
+        self.name = drafter.name
+        self.format = drafter.format
+        self.stream = drafter.stream
+
+
 def run_drafter_bench(
     model_dir: Path, hf_folder: Path | None, requests: Sequence[DraftRequest], threads: int = 2, new_tokens: int = 48
 ) -> list[DrafterBenchLine]:
@@ -110,3 +153,10 @@ def run_drafter_bench(
     if hf_folder is not None and (hf_folder / "config.json").is_file():
         lines.append(bench_torch(hf_folder, requests, new_tokens, threads))
     return lines
+
+
+def run_whole_reply_bench(model_dir: Path, plans: Sequence[DraftPlan], threads: int = 2) -> list[WholeReplyLine]:
+    """The manifest's best-of-N reply next to one greedy draft, on the same plans, in one run."""
+    drafter = ReplyDrafter.load(model_dir, threads=threads)
+    counts = dict.fromkeys((drafter.candidates, 1))
+    return [bench_whole_reply(drafter, plans, n) for n in counts]
