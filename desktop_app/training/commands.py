@@ -271,7 +271,8 @@ def run_bench_drafter(args: argparse.Namespace) -> int:
     except ModelFolderError as exc:
         raise TrainingInputError(str(exc)) from exc
     if args.json:
-        print(json.dumps([line.__dict__ for line in (*lines, *whole)], ensure_ascii=False))
+        payload = {"engines": [line.__dict__ for line in lines], "whole_replies": [line.__dict__ for line in whole]}
+        print(json.dumps(payload, ensure_ascii=False))
         return 0
     print(
         f"drafter {model}: {len(requests)} prompts, {args.new_tokens} new tokens each, {args.threads} threads, batch 1"

@@ -88,6 +88,10 @@ def test_bench_cli_measures_both_engines(trained: dict[str, Path], toy_corpora: 
     argv = ["bench", "drafter", "--model", str(trained["out"]), "--torch-model", str(trained["work"] / "hf")]
     argv += ["--data", str(toy_corpora), "--prompts", "2", "--new-tokens", "6", "--json"]
     assert main(argv) == 0
-    lines = json.loads(capsys.readouterr().out)
+    measured = json.loads(capsys.readouterr().out)
+    lines = measured["engines"]
     assert [line["engine"].split(" ")[0] for line in lines] == ["onnxruntime-genai", "torch"]
     assert all(line["tokens_per_s_p50"] > 0 and line["new_tokens"] == 6 for line in lines)
+    whole = measured["whole_replies"]  # the manifest's best of N next to one greedy draft, same tickets
+    assert [w["setting"] for w in whole] == ["best of 4 drafts", "one greedy draft"]
+    assert all(w["ms_p50"] > 0 and w["rounds"] == 2 for w in whole)
