@@ -18,7 +18,8 @@ from collections.abc import Iterable
 
 from desktop_app.nlp.drafting.rerank import han_pairs
 
-APOLOGY = re.compile(r"抱歉|对不起|不好意思|歉意|添麻烦|让您久等")
+# Broader than rerank.APOLOGY (添麻烦 without 给您): 「给贵网点添麻烦了」 opens an apology sentence too.
+_APOLOGY_SENTENCE = re.compile(r"抱歉|对不起|不好意思|歉意|添麻烦|让您久等")
 PLAIN_APOLOGY = "给您添麻烦了，真的很抱歉"
 MIN_SUPPORT = 0.5  # share of the situation's character pairs that must be in the customer's words
 _FEELING_PHRASES = (
@@ -31,7 +32,7 @@ _FEELING = frozenset().union(*(han_pairs(p) for p in _FEELING_PHRASES))
 _GREETINGS = frozenset({"您好", "亲", "亲爱的", "你好"})
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 _CLAUSE = re.compile(r"[，,、]")
-_BARE = re.compile(r"^(真的|非常|实在|很)*(很)?(抱歉|对不起)$")
+_BARE = re.compile(r"^(真的|非常|实在|很)*(抱歉|对不起)$")
 
 
 def situation_support(sentence: str, customer_text: str) -> float | None:
@@ -45,7 +46,7 @@ def situation_support(sentence: str, customer_text: str) -> float | None:
 def ground_apology(draft: str, customer_turns: Iterable[str]) -> str:
     """``draft`` with its first apology sentence reduced to a plain apology when the situation
     it names is not the customer's (see the module docstring)."""
-    match = next((m for m in _SENTENCE.finditer(draft) if APOLOGY.search(m.group(0))), None)
+    match = next((m for m in _SENTENCE.finditer(draft) if _APOLOGY_SENTENCE.search(m.group(0))), None)
     if match is None:
         return draft
     sentence = match.group(0)
@@ -55,7 +56,7 @@ def ground_apology(draft: str, customer_turns: Iterable[str]) -> str:
     clauses = [c.strip() for c in _CLAUSE.split(sentence.rstrip("。！？!? ")) if c.strip()]
     greeting = [c for c in clauses if c in _GREETINGS]
     feeling = [c for c in clauses if c not in _GREETINGS and han_pairs(c) and han_pairs(c) <= _FEELING]
-    if not any(APOLOGY.search(c) for c in feeling) or all(_BARE.match(c) for c in feeling):
+    if not any(_APOLOGY_SENTENCE.search(c) for c in feeling) or all(_BARE.match(c) for c in feeling):
         feeling = [c for c in feeling if not _BARE.match(c)] + [PLAIN_APOLOGY]  # never a bare 很抱歉
     plain = "，".join([*greeting, *feeling]) + "。"
     return draft[: match.start()] + plain + draft[match.end() :]

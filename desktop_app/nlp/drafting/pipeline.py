@@ -136,15 +136,19 @@ def draft_ticket(
     cancel: threading.Event | None = None,
     on_token: Callable[[str], None] | None = None,
     seed: int | None = None,
+    candidates: int | None = None,
 ) -> DraftOutcome:
-    """Write and check one draft: the best of the drafter's ``candidates`` (see ``rerank``).
+    """Write and check one draft: the best of ``candidates`` (default: the drafter's, from
+    its manifest; see ``rerank``).
 
     Without ``seed`` the draws are fixed (greedy first), so the prefetched draft is the one
     drawn on open; 重新生成 passes a seed and gets a new set. The first draw streams to
     ``on_token`` as it is written (the agent sees the draft coming); the chosen one then
     replaces it in the editor, as the polished text always does.
     """
-    seeds = candidate_seeds(getattr(drafter, "candidates", 1), seed)
+    if candidates is None:
+        candidates = int(getattr(drafter, "candidates", 1))  # a test double may have none
+    seeds = candidate_seeds(candidates, seed)
     if len(seeds) == 1:
         return _draw(drafter, plan, seeds[0], cancel, on_token)
     upset = is_upset(plan.request.intent, plan.request.sentiment)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,13 +20,13 @@ from pathlib import Path
 from desktop_app.nlp.drafting.guard import digit_strings
 from desktop_app.nlp.drafting.pipeline import Drafter, DraftOutcome, TicketView, draft_ticket, plan_draft
 from desktop_app.nlp.drafting.prompt import build_v2_prompt
+from desktop_app.nlp.drafting.rerank import APOLOGY, is_upset
 from desktop_app.nlp.drafting.retrieval import Retriever, recall_at
 from desktop_app.training.drafter.data import clean_reply, corpus_view, is_usable_reply, jddc2019_dev, jddc_pairs
 from desktop_app.training.drafter.metrics import bleu4, chrf, distinct_2, has_loop
 
 log = logging.getLogger(__name__)
 
-APOLOGY = re.compile(r"抱歉|对不起|不好意思|歉意|给您添麻烦|让您久等")
 VERDICTS = ("send", "light", "rewrite", "harmful")
 
 
@@ -57,7 +56,7 @@ class NearestReply:
 
 def _figures(drafts: Sequence[str], references: Sequence[str], prompts: Sequence[str], tickets: Sequence,
              marks: Sequence[int]) -> dict:
-    negative = [i for i, t in enumerate(tickets) if t.sentiment == "negative" or t.intent == "complaint"]
+    negative = [i for i, t in enumerate(tickets) if is_upset(t.intent, t.sentiment)]
     counts = Counter(drafts)
     top, top_n = counts.most_common(1)[0] if counts else ("", 0)
     invented = [sorted(digit_strings([d]) - digit_strings([p])) for d, p in zip(drafts, prompts, strict=True)]
