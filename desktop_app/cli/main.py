@@ -215,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="add agents' sent replies from FILE, written by `aftersales export-training` (masked, audited)",
     )
     drafter_train.add_argument("--reuse-model", action="store_true", help="skip training if --work has a model")
+    drafter_train.add_argument(
+        "--pretrain-only", action="store_true",
+        help="stop after the (resumable) language-model stage; a later run fine-tunes from it",
+    )
     drafter_train.add_argument("--epochs", type=float, default=None)
     drafter_train.add_argument("--precision", choices=("int4", "int8", "fp32"), default="int8")
     drafter_train.add_argument("--toy", action="store_true", help="tiny model, few steps: a smoke test of the pipeline")

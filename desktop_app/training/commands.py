@@ -215,7 +215,11 @@ def run_train_drafter(args: argparse.Namespace) -> int:
     if args.reuse_model and (args.work / "hf" / "config.json").is_file():
         print(f"reusing the trained model in {args.work / 'hf'}", file=sys.stderr)
     else:
-        train_drafter_model(data, args.work, recipe, tagger, extra, corpus_dir=args.corpus)
+        pretrain_only = getattr(args, "pretrain_only", False)
+        train_drafter_model(data, args.work, recipe, tagger, extra, corpus_dir=args.corpus, pretrain_only=pretrain_only)
+        if pretrain_only:
+            print(f"language-model stage done: {args.work / 'pretrained-hf'}", file=sys.stderr)
+            return 0
     result = export_and_evaluate(
         data, args.work, out, tagger, args.precision, args.report_dir, limit=5 if args.toy else None,
         corpus_dir=args.corpus,

@@ -285,18 +285,33 @@ def training_request(ticket: CorpusTicket, retriever: Retriever, rng: random.Ran
     )
 
 
+REVIEW_LM_TEXTS = 15_000  # a sample of product reviews: customers' own words, more products
+
+
 def drafter_lm_texts(
     data: Path | None, corpus_train: Sequence[CorpusTicket], kb_texts: Iterable[str], held_out: set[str]
 ) -> list[str]:
-    """Plain text for the language-model stage: the corpus train split's turns and replies, the
-    KB, and the substantive JDDC agent replies (no stock lines); no dev/test text."""
+    """Plain text for the language-model stage; no dev/test text.
+
+    The corpus train split's turns and replies and the KB; with the shared corpora also the
+    substantive JDDC agent replies (no stock lines), the customers' turns of the same training
+    dialogues (held-out and JDDC 2019 dev sessions are already dropped there) and a sample of
+    product reviews outside the tagger's held-out reviews.
+    """
     from desktop_app.nlp.text import clean_keep_numbers
+    from desktop_app.training.common.corpora import load_reviews
 
     texts = [clean_keep_numbers(t.text) for ticket in corpus_train for t in ticket.turns]
     texts += [target_reply(ticket.reply) for ticket in corpus_train]
     texts += [clean_keep_numbers(text) for text in kb_texts]
     if data is not None:
+        customer_turns: dict[str, None] = {}
         for pair in load_corpus(data, held_out).train:
             if is_substantive(pair.reply):
                 texts.append(pair.reply)
+            customer_turns.update((t.text, None) for t in pair.turns if t.role == "customer" and len(t.text) >= 6)
+        texts += list(customer_turns)
+        reviews = load_reviews(data)
+        pool = [e.text for e in reviews.shopping_train + reviews.waimai] + reviews.eprstmt_unlabeled
+        texts += random.Random(13).sample(pool, min(REVIEW_LM_TEXTS, len(pool)))
     return [t for t in texts if t]

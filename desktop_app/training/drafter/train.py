@@ -21,6 +21,7 @@ import torch
 from tokenizers import Tokenizer
 from transformers import Qwen2ForCausalLM
 
+from desktop_app.training.common.precision import cpu_has_fast_bf16
 from desktop_app.training.common.schedule import cosine_with_floor
 from desktop_app.training.common.tokenizer import special_id
 
@@ -39,6 +40,7 @@ class DrafterTrainSettings:
     seed: int = 13
     time_budget_s: float | None = None  # stop early, still on the schedule's last step
     evaluate_every: int = 0  # steps between dev-loss checks (0: none); the best state is kept
+    bf16: bool | None = None  # bf16 autocast; None: where the CPU has AMX or AVX512-BF16
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ def train_decoder(
     """
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
+    use_bf16 = cpu_has_fast_bf16() if settings.bf16 is None else settings.bf16
+    log.info("drafter training on %d threads, %s", torch.get_num_threads(), "bf16 autocast" if use_bf16 else "fp32")
     epoch_batches = _batches(sequences, settings.batch_tokens, rng)
     total = max(1, int(len(epoch_batches) * settings.epochs))
     decay: list[torch.nn.Parameter] = []
@@ -237,7 +241,8 @@ def train_decoder(
             if step >= total:
                 break
             ids, mask, weights = _collate(sequences, indices, pad_id)
-            loss = weighted_loss(model, ids, mask, weights)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+                loss = weighted_loss(model, ids, mask, weights)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -260,7 +265,10 @@ def train_decoder(
                 break
     elapsed = time.perf_counter() - started
     speed = tokens / max(time.perf_counter() - run_started, 1e-9)
-    result: dict = {"steps": step, "loss": smoothed, "seconds": elapsed, "tokens_per_s": speed}
+    result: dict = {
+        "steps": step, "loss": smoothed, "seconds": elapsed, "tokens_per_s": speed,
+        "precision": "bf16 autocast" if use_bf16 else "fp32", "threads": torch.get_num_threads(),
+    }
     if dev and settings.evaluate_every:
         if not history or history[-1][0] != step:
             check_dev()

@@ -23,6 +23,7 @@ import torch
 from tokenizers import Tokenizer
 from transformers import BertForMaskedLM
 
+from desktop_app.training.common.precision import cpu_has_fast_bf16
 from desktop_app.training.common.tokenizer import special_id
 from desktop_app.training.tagger.model import EncoderSize
 
@@ -101,15 +102,6 @@ def mask_whole_words(
     randomised = chosen & (roll >= 0.8) & (roll < 0.9)
     corrupted[randomised] = torch.randint(vocab_size, ids.shape, generator=gen)[randomised]
     return corrupted, chosen
-
-
-def cpu_has_fast_bf16() -> bool:
-    """bf16 autocast pays only with AMX or AVX512-BF16; elsewhere it is emulated and slower."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
 def mask_rate(settings: PretrainSettings, step: int, total: int) -> float:

@@ -82,6 +82,22 @@ def test_split_is_a_pure_function_of_the_id_near_80_10_10() -> None:
     assert 0.09 < counts["dev"] / 20_000 < 0.11
 
 
+def test_a_train_only_ticket_stays_in_train_whatever_its_id_hashes_to() -> None:
+    test_id = next(f"X-{n}" for n in range(1000) if split_of(f"X-{n}") == "test")
+    ticket, errors = parse_line(_line(id=test_id, split="train"), "a.jsonl:1", {"delivery_delay_urge"})
+    assert errors == [] and ticket is not None
+    assert ticket.split == "train"
+    plain, _ = parse_line(_line(id=test_id), "a.jsonl:1", {"delivery_delay_urge"})
+    assert plain is not None and plain.split == "test"
+
+
+@pytest.mark.parametrize("split", ["test", "dev", ""])
+def test_a_line_may_not_choose_dev_or_test(split: str) -> None:
+    ticket, errors = parse_line(_line(split=split), "a.jsonl:1", {"delivery_delay_urge"})
+    assert ticket is None
+    assert any('split may only be "train"' in error for error in errors), errors
+
+
 def test_near_duplicates_found_by_character_trigrams() -> None:
     texts = ["快递等了一个星期都没有到，什么情况", "快递等了一个星期都没有到，什么情况啊", "发票抬头开错了怎么换"]
     pairs = near_duplicates(texts)

@@ -10,6 +10,7 @@ from desktop_app.training.drafter.data import (
     is_usable_reply,
     jddc2019_dev,
     jddc_pairs_test,
+    drafter_lm_texts,
     load_corpus,
 )
 
@@ -64,3 +65,22 @@ def test_dev_items_have_every_reference_and_the_turns_before_them(toy_corpora: P
 def test_pairs_test_split_is_read_with_one_reference(toy_corpora: Path) -> None:
     items = jddc_pairs_test(toy_corpora)
     assert [i.references for i in items] == [("亲，正在为您查询物流",), ("电子发票在订单详情页下载哦",)]
+
+
+def test_lm_texts_add_customers_turns_and_reviews_but_no_held_out_session(toy_corpora: Path) -> None:
+    from desktop_app.training.common.corpora import load_reviews
+
+    everything = drafter_lm_texts(toy_corpora, [], [], held_out=set())
+    held = {"csds-0", "csds-1", "csds-2", "csds-3", "csds-4"}
+    kept = drafter_lm_texts(toy_corpora, [], [], held_out=held)
+    held_customer_turns = {
+        t.text for p in load_corpus(toy_corpora, set()).train if p.session in held for t in p.turns if t.role == "customer"
+    }
+    shown = {t.text for p in load_corpus(toy_corpora, held).train for t in p.turns if t.role == "customer"}
+    assert held_customer_turns - shown, "the toy corpora need a customer turn only a held-out session has"
+    assert not (held_customer_turns - shown) & set(kept)
+    assert (held_customer_turns - shown) & set(everything)
+    reviews = load_reviews(toy_corpora)
+    heldout_reviews = {e.text for e in reviews.shopping_heldout}
+    assert not heldout_reviews & set(kept)
+    assert {e.text for e in reviews.waimai} & set(kept)

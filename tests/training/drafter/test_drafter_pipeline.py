@@ -21,8 +21,20 @@ def trained(toy_corpora: Path, toy_corpus: Path, tmp_path_factory: pytest.TempPa
     argv = ["train", "drafter", "--toy", "--data", str(toy_corpora), "--out", str(paths["out"])]
     argv += ["--work", str(paths["work"]), "--report-dir", str(paths["reports"]), "--precision", "int4"]
     argv += ["--tagger", str(root / "no-tagger"), "--corpus", str(toy_corpus)]
+    # First the language-model stage alone (as while a corpus is still being written), then the rest from it.
+    assert main([*argv, "--pretrain-only"]) == 0
+    assert (paths["work"] / "pretrained-hf" / "config.json").is_file()
+    assert not (paths["work"] / "hf").exists() and not paths["out"].exists()
     assert main(argv) == 0
     return paths
+
+
+def test_the_fine_tuning_reuses_the_pretrained_stage(trained: dict[str, Path]) -> None:
+    summary = json.loads((trained["work"] / "training_summary.json").read_text("utf-8"))
+    pretrain = json.loads((trained["work"] / "pretrain_stats.json").read_text("utf-8"))
+    assert summary["pretrain"]["result"] == pretrain
+    assert summary["training"]["precision"] in ("fp32", "bf16 autocast")
+    assert summary["training"]["threads"] >= 1
 
 
 def test_training_writes_a_verified_folder_with_metrics_and_card(trained: dict[str, Path]) -> None:
