@@ -21,6 +21,8 @@ LICENCES = {
     "jddc_pairs": "JDDC competition data (JD.com), research use; no licence stated (LM stage only)",
     "jddc2019": "JDDC 2019 (JD.com), research use; no licence stated",
     "csds": "CSDS test split (EMNLP 2021, xiaolinAndy/CSDS); no licence stated",
+    "reviews": "online_shopping_10_cats, waimai_10k (SophonPlus/ChineseNlpCorpus), FewCLUE EPRSTMT unlabeled; "
+    "no licence stated (a 15,000-review sample, LM stage only)",
     "knowledge_base": "resources/kb, written for this project",
 }
 

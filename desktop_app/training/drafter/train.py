@@ -41,6 +41,7 @@ class DrafterTrainSettings:
     time_budget_s: float | None = None  # stop early, still on the schedule's last step
     evaluate_every: int = 0  # steps between dev-loss checks (0: none); the best state is kept
     bf16: bool | None = None  # bf16 autocast; None: where the CPU has AMX or AVX512-BF16
+    patience: int = 0  # stop after this many dev checks without a new best (0: run the whole schedule)
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,10 @@ def train_decoder(
                 on_progress(step, total, smoothed)
             if dev and settings.evaluate_every and step % settings.evaluate_every == 0:
                 check_dev()
+                if settings.patience and best is not None and step - best[1] >= settings.patience * settings.evaluate_every:
+                    log.info("dev loss not better than step %d's for %d checks: stopping at step %d", best[1], settings.patience, step)
+                    total = step
+                    break
             if checkpoint is not None and step % CHECKPOINT_EVERY == 0:
                 save_checkpoint()
             elapsed = time.perf_counter() - started

@@ -76,3 +76,14 @@ def test_the_weights_with_the_lowest_dev_loss_are_kept(setup) -> None:  # type: 
     assert stats["dev_loss"] == pytest.approx(min(value for _, value in stats["dev_history"]), abs=1e-4)
     assert len(stats["dev_history"]) > 2
     assert train_module.dev_loss(model, sequences[:5], 0, 64) == pytest.approx(stats["dev_loss"], abs=1e-4)
+
+
+def test_training_stops_when_the_dev_loss_has_not_improved_for_patience_checks(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tokenizer, sequences = setup
+    losses = iter([3.0, 2.5, 2.6, 2.7, 2.8, 2.9, 3.0, 3.1, 3.2, 3.3])
+    monkeypatch.setattr(train_module, "dev_loss", lambda *args: next(losses))
+    settings = DrafterTrainSettings(epochs=20.0, batch_tokens=64, max_length=32, evaluate_every=2, patience=2)
+    stats = train_decoder(build_decoder(TOY_DECODER, tokenizer), sequences, 0, settings, dev=sequences[:5])
+    assert stats["best_step"] == 4 and stats["dev_loss"] == 2.5
+    assert stats["steps"] == 8  # checks at 6 and 8 were no better than step 4's
+    assert [step for step, _ in stats["dev_history"]] == [2, 4, 6, 8]
