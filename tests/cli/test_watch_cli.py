@@ -100,7 +100,7 @@ def test_watch_prints_a_line_per_change_and_stops_on_ctrl_c(db, watcher, make_ti
     assert seen[-1]["at"].endswith("Z")
 
     watcher.process.send_signal(signal.SIGINT)
-    assert watcher.process.wait(timeout=10) == 0
+    assert watcher.process.wait(timeout=START_S) == 0  # a loaded 2-core machine took over 10 s once
     assert "Traceback" not in watcher.finish()
 
 
