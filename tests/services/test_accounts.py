@@ -43,7 +43,7 @@ def test_hash_never_contains_the_password_and_only_it_verifies(password: str, ot
     salt_and_hash = "$".join(encoded.split("$")[2:])
     if len(password) >= 8:  # shorter strings may occur in base64 by chance; 8 is the minimum anyway
         assert password not in salt_and_hash
-    assert base64.b64encode(password.encode()).decode() not in encoded
+        assert base64.b64encode(password.encode()).decode() not in encoded
     assert verify_password(password, encoded)
     assert verify_password(other, encoded) == (other == password)
 
