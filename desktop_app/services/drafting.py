@@ -54,6 +54,8 @@ def view_of(ticket: TicketDetail) -> TicketView:
         product=ticket.product,
         customer=ticket.customer,
         request_id=ticket.external_id,
+        intent_scores=ticket.intent_scores or None,
+        sentiment_scores=ticket.sentiment_scores or None,
     )
 
 

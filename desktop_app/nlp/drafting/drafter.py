@@ -31,10 +31,8 @@ from desktop_app.nlp.drafting.prompt import (
     DEFAULT_FORMAT,
     PROMPT_FORMATS,
     PROMPT_TOKENS,
-    V2_FORMAT,
     DraftRequest,
-    build_default_prompt,
-    build_v2_prompt,
+    build_prompt,
     chat_messages,
 )
 from desktop_app.nlp.model_folder import ModelFolder, ModelFolderError, open_model_folder
@@ -169,19 +167,13 @@ class ReplyDrafter:
             text = self.tokenizer.apply_chat_template(
                 messages=messages, template_str=self.chat_template or "", add_generation_prompt=True
             )
-        elif self.format == V2_FORMAT:
-            text = build_v2_prompt(request)
         else:
-            text = build_default_prompt(request)
+            text = build_prompt(request, self.format)
         return [int(i) for i in self.tokenizer.encode(text)]
 
     def prompt_text(self, request: DraftRequest) -> str:
         """The prompt as text (what the digit guard and the promise check count as support)."""
-        if self.format == V2_FORMAT:
-            return build_v2_prompt(request)
-        if self.format == DEFAULT_FORMAT:
-            return build_default_prompt(request)
-        return json.dumps(chat_messages(request), ensure_ascii=False)
+        return build_prompt(request, self.format)
 
     def _choose(self, logits: np.ndarray, rng: np.random.Generator | None) -> int:
         """Greedy, or nucleus sampling at the manifest's temperature for a regenerated draft.

@@ -8,6 +8,7 @@ prompted through its own chat template.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,8 +29,9 @@ FACTS = "<|facts|>"
 PROMPT_TOKENS = (PAD, EOS, INTENT, SENTIMENT, KB, USER, AGENT, REPLY, FACTS)
 DEFAULT_FORMAT = "aftersales-v1"
 V2_FORMAT = "aftersales-v2"  # retrieved entries in full, numbers kept: the model writes from them
+V3_FORMAT = "aftersales-v3"  # v2 plus each entry's applies_when: when its answer is true
 CHAT_FORMAT = "chat"
-PROMPT_FORMATS = (DEFAULT_FORMAT, V2_FORMAT, CHAT_FORMAT)
+PROMPT_FORMATS = (DEFAULT_FORMAT, V2_FORMAT, V3_FORMAT, CHAT_FORMAT)
 
 # Character budgets, not token budgets: Chinese is about one token a character in the
 # default tokenizer, and a swapped-in model's tokenizer is unknown here.
@@ -41,6 +43,8 @@ V2_CONTEXT_CHARS = 200
 V2_TURN_CHARS = 120
 V2_KB_CHARS = 140
 V2_KB_ENTRIES = 2
+V3_CONDITION_CHARS = 60
+CONDITION_OPEN, CONDITION_CLOSE = "（适用：", "）"
 NO_ENTRY = "无"
 
 
@@ -64,6 +68,7 @@ class DraftRequest:
     request_id: str = ""
     kb_texts: tuple[str, ...] = field(default=())
     kb_ids: tuple[str, ...] = field(default=())
+    kb_conditions: tuple[str, ...] = field(default=())  # each entry's applies_when, same order
     banned_phrases: tuple[str, ...] = field(default=())  # the retrieved entries' never_promise
 
     def turns(self) -> list[Turn]:
@@ -178,3 +183,43 @@ def build_v2_prompt(request: DraftRequest) -> str:
         request.product,
         bool(request.order_id),
     )
+
+
+def v3_entries(kb_texts: Sequence[str], kb_conditions: Sequence[str]) -> str:
+    """Each retrieved entry with the condition under which it is true.
+
+    The v2 model offered a 15-day quality exchange on day 30 and a no-reason return for
+    fresh fruit: the entry's text was in its prompt, the condition that rules it out was not.
+    """
+    pieces = []
+    for index, text in enumerate(kb_texts[:V2_KB_ENTRIES]):
+        condition = _plain_v2(kb_conditions[index])[:V3_CONDITION_CHARS] if index < len(kb_conditions) else ""
+        pieces.append(KB + _plain_v2(text)[:V2_KB_CHARS] + (f"{CONDITION_OPEN}{condition}{CONDITION_CLOSE}" if condition else ""))
+    return "".join(pieces) or KB + NO_ENTRY
+
+
+def build_v3_prompt(request: DraftRequest) -> str:
+    """The v3 layout: v2's, with each entry's ``applies_when`` after its text."""
+    facts = FACTS + (f"商品:{_plain_v2(request.product)[:40]}" if request.product else "")
+    facts += f"订单号:{ORDER}" if request.order_id else ""
+    context = render_context_v2(request.turns())
+    tags = f"{INTENT}{request.intent or 'unknown'}{SENTIMENT}{request.sentiment or 'unknown'}"
+    return f"{BOS}{tags}{v3_entries(request.kb_texts, request.kb_conditions)}{facts}{context}{REPLY}"
+
+
+PROMPT_BUILDERS: dict[str, Callable[[DraftRequest], str]] = {
+    DEFAULT_FORMAT: build_default_prompt,
+    V2_FORMAT: build_v2_prompt,
+    V3_FORMAT: build_v3_prompt,
+}
+
+
+def build_prompt(request: DraftRequest, prompt_format: str) -> str:
+    """The prompt as text in ``prompt_format``; for ``chat`` the messages as JSON (what the
+    guards count as support; the model itself gets them through its chat template)."""
+    if prompt_format == CHAT_FORMAT:
+        return json.dumps(chat_messages(request), ensure_ascii=False)
+    try:
+        return PROMPT_BUILDERS[prompt_format](request)
+    except KeyError:
+        raise ValueError(f"unknown prompt format {prompt_format!r}") from None

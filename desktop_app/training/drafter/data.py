@@ -281,6 +281,7 @@ def training_request(ticket: CorpusTicket, retriever: Retriever, rng: random.Ran
         plan.request,
         kb_texts=tuple(e.text for e in entries),
         kb_ids=tuple(e.id for e in entries),
+        kb_conditions=tuple(e.applies_when for e in entries),
         banned_phrases=tuple(dict.fromkeys(p for e in entries for p in e.never_promise)),
     )
 

@@ -14,16 +14,21 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.nlp.drafting.guard import digit_strings
 from desktop_app.nlp.drafting.pipeline import Drafter, DraftOutcome, TicketView, draft_ticket, plan_draft
-from desktop_app.nlp.drafting.prompt import build_v2_prompt
+from desktop_app.nlp.drafting.prompt import V2_FORMAT, build_prompt
 from desktop_app.nlp.drafting.rerank import APOLOGY, is_upset
 from desktop_app.nlp.drafting.retrieval import Retriever, recall_at
 from desktop_app.training.drafter.data import clean_reply, corpus_view, is_usable_reply, jddc2019_dev, jddc_pairs
 from desktop_app.training.drafter.metrics import bleu4, chrf, distinct_2, has_loop
+
+if TYPE_CHECKING:
+    from desktop_app.nlp.tagging.tagger import TagResult
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +85,7 @@ def _figures(drafts: Sequence[str], references: Sequence[str], prompts: Sequence
 
 
 def evaluate_corpus(
-    drafter: Drafter, retriever: Retriever, train: Sequence, test: Sequence, tags: dict[str, tuple[str, str]] | None
+    drafter: Drafter, retriever: Retriever, train: Sequence, test: Sequence, tags: Mapping[str, TagResult] | None
 ) -> tuple[dict, list[dict]]:
     """Drafter and baseline on ``test``; returns the figures and one record per ticket for the judge.
 
@@ -93,11 +98,18 @@ def evaluate_corpus(
     for ticket in test:
         view = corpus_view(ticket)
         if tags is not None:
-            intent, sentiment = tags[ticket.id]
-            view = TicketView(view.turns, intent, sentiment, view.order_id, view.product, "", ticket.id)
+            tagged = tags[ticket.id]
+            view = replace(
+                view,
+                intent=tagged.intent,
+                sentiment=tagged.sentiment,
+                intent_scores=tagged.intent_scores,
+                sentiment_scores=tagged.sentiment_scores,
+            )
         outcomes.append(draft_ticket(drafter, plan_draft(view, retriever)))
     nearest = NearestReply(train)([t.customer_text for t in test])
-    prompts = [build_v2_prompt(o.plan.request) for o in outcomes]
+    prompt_format = str(getattr(drafter, "format", V2_FORMAT))  # what the digit guard allowed
+    prompts = [build_prompt(o.plan.request, prompt_format) for o in outcomes]
     fills = [o.plan.request.order_id for o in outcomes]
     prompts = [p + f + "\n".join(o.plan.support) for p, f, o in zip(prompts, fills, outcomes, strict=True)]
     references = [t.reply for t in test]

@@ -19,7 +19,7 @@ from tokenizers import Tokenizer
 
 from desktop_app.config import RESOURCES_DIR
 from desktop_app.nlp.drafting.knowledge_base import KnowledgeBase
-from desktop_app.nlp.drafting.prompt import EOS, PAD
+from desktop_app.nlp.drafting.prompt import EOS, PAD, V3_FORMAT
 from desktop_app.training.common.corpora import load_tickets
 from desktop_app.training.common.tokenizer import special_id
 from desktop_app.training.drafter.data import DraftPair
@@ -27,6 +27,7 @@ from desktop_app.training.drafter.model import DecoderSize, build_decoder, build
 from desktop_app.training.drafter.train import DrafterTrainSettings, Sequence_, encode_example, train_decoder
 
 if TYPE_CHECKING:
+    from desktop_app.nlp.tagging.tagger import TagResult
     from desktop_app.nlp.drafting.retrieval import Retriever
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ class DrafterRecipe:
     # Each train ticket is seen in this many prompts (other distractor entries, other order),
     # so the decoder learns to find the entry that answers instead of a position.
     prompt_variants: int = 3
+    # v3: each retrieved entry's applies_when follows its text (the v2 model, without it,
+    # offered policies whose conditions the ticket failed).
+    prompt_format: str = V3_FORMAT
     seed: int = 13
 
 
@@ -108,7 +112,7 @@ def train_drafter_model(
     """
     import random
 
-    from desktop_app.nlp.drafting.prompt import build_v2_prompt
+    from desktop_app.nlp.drafting.prompt import build_prompt
     from desktop_app.training.drafter.data import drafter_lm_texts, target_reply, training_request
     from desktop_app.training.drafter.model import load_hf_decoder
 
@@ -126,15 +130,15 @@ def train_drafter_model(
     rng = random.Random(recipe.seed)
     prompts, replies = [], []
     for _variant in range(max(1, recipe.prompt_variants)):
-        prompts += [build_v2_prompt(training_request(t, retriever, rng)) for t in train]
+        prompts += [build_prompt(training_request(t, retriever, rng), recipe.prompt_format) for t in train]
         replies += [target_reply(t.reply) for t in train]
-    dev_prompts = [build_v2_prompt(training_request(t, retriever, rng)) for t in dev]
+    dev_prompts = [build_prompt(training_request(t, retriever, rng), recipe.prompt_format) for t in dev]
     dev_replies = [target_reply(t.reply) for t in dev]
     for pair in extra_pairs:  # the agents' own sent replies, planned the way the app plans them
         from desktop_app.nlp.drafting.pipeline import TicketView, plan_draft
 
         plan = plan_draft(TicketView(turns=pair.turns), retriever)
-        prompts.append(build_v2_prompt(plan.request))
+        prompts.append(build_prompt(plan.request, recipe.prompt_format))
         replies.append(target_reply(pair.reply))
     tokenizer_path = work / "tokenizer.json"
     if tokenizer_path.is_file() and (work / "pretrained-hf" / "config.json").is_file():
@@ -190,6 +194,7 @@ def train_drafter_model(
     summary = {
         "corpus_train_tickets": len(train),
         "prompt_variants": recipe.prompt_variants,
+        "prompt_format": recipe.prompt_format,
         "sent_reply_pairs": len(extra_pairs),
         "lm_texts": len(lm_texts),
         "parameters": parameters,
@@ -251,15 +256,15 @@ def _speed(out: Path, hf: Path, requests: Sequence, limit: int | None) -> dict:
     return speed
 
 
-def corpus_tags(tagger_dir: Path | None, tickets: Sequence) -> dict[str, tuple[str, str]] | None:
-    """The shipped tagger's (intent, sentiment) per ticket, as the app would have them."""
+def corpus_tags(tagger_dir: Path | None, tickets: Sequence) -> dict[str, TagResult] | None:
+    """The shipped tagger's tags (labels and scores) per ticket, as the app would have them."""
     if tagger_dir is None or not (tagger_dir / "manifest.json").is_file():
         return None
     from desktop_app.nlp.tagging.tagger import TicketTagger
 
     tagger = TicketTagger.load(tagger_dir)
     results = tagger.tag([t.customer_text for t in tickets])
-    return {t.id: (r.intent, r.sentiment) for t, r in zip(tickets, results, strict=True)}
+    return {t.id: r for t, r in zip(tickets, results, strict=True)}
 
 
 def evaluate_folder(
@@ -322,7 +327,7 @@ def export_and_evaluate(
         "name": "aftersales-drafter",
         "architecture": {"type": "qwen2", **size},
         "precision": precision,
-        "prompt_format": V2_FORMAT,
+        "prompt_format": training.get("prompt_format", V2_FORMAT),  # runs before v3 wrote none
         "training": {
             "corpus_train_tickets": training.get("corpus_train_tickets"),
             "sent_reply_pairs": training.get("sent_reply_pairs"),

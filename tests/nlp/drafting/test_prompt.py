@@ -1,13 +1,26 @@
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from desktop_app.nlp.drafting.prompt import (
     AGENT,
+    CHAT_FORMAT,
+    CONDITION_CLOSE,
+    CONDITION_OPEN,
     CONTEXT_CHARS,
+    DEFAULT_FORMAT,
+    KB,
     REPLY,
     USER,
+    V2_FORMAT,
+    V3_CONDITION_CHARS,
+    V3_FORMAT,
     DraftRequest,
     Turn,
     build_default_prompt,
+    build_prompt,
     chat_messages,
     render_context,
 )
@@ -60,3 +73,31 @@ def test_a_customer_cannot_inject_prompt_markers() -> None:
 def test_consecutive_messages_of_one_side_become_one_turn() -> None:
     turns = [Turn("customer", "在吗"), Turn("customer", "快递到哪了"), Turn("agent", "稍等"), Turn("agent", "")]
     assert render_context(turns) == f"{USER}在吗，快递到哪了{AGENT}稍等"
+
+
+def test_v3_prompt_puts_each_entry_s_condition_after_its_text() -> None:
+    request = DraftRequest(
+        text="上个月买的手机坏了",
+        intent="repair_warranty",
+        sentiment="negative",
+        kb_texts=("签收15天内的质量问题可以换货。", "保修期内免费维修。"),
+        kb_conditions=("签收15天内" + "商品存在质量问题" * 20, ""),
+        order_id="JD1",
+    )
+    prompt = build_prompt(request, V3_FORMAT)
+    first, second = prompt.split(KB)[1:3]
+    assert first.startswith("签收15天内的质量问题可以换货。" + CONDITION_OPEN + "签收15天内商品")
+    assert first.endswith(CONDITION_CLOSE)
+    assert len(first.split(CONDITION_OPEN)[1]) == V3_CONDITION_CHARS + len(CONDITION_CLOSE)
+    assert second.startswith("保修期内免费维修。") and CONDITION_OPEN not in second  # no condition, none shown
+    assert prompt.endswith(REPLY) and "订单号:" in prompt
+    # v2 is v3 without the conditions: a v2 model keeps getting exactly its own layout.
+    assert build_prompt(request, V2_FORMAT) == prompt.replace(first, first.split(CONDITION_OPEN)[0])
+
+
+def test_every_layout_has_a_text_and_an_unknown_one_is_refused() -> None:
+    request = DraftRequest(text="退款多久到账", kb_texts=("1-7个工作日原路退回",))
+    assert build_prompt(request, DEFAULT_FORMAT) == build_default_prompt(request)
+    assert json.loads(build_prompt(request, CHAT_FORMAT)) == chat_messages(request)
+    with pytest.raises(ValueError, match="unknown prompt format"):
+        build_prompt(request, "aftersales-v9")

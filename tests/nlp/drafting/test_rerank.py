@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
 
 from desktop_app.nlp.drafting.drafter import DraftResult
 from desktop_app.nlp.drafting.knowledge_base import KbEntry, KbHit
 from desktop_app.nlp.drafting.pipeline import DraftPlan, draft_ticket
 from desktop_app.nlp.drafting.prompt import DraftRequest, Turn
-from desktop_app.nlp.drafting.rerank import candidate_seeds, coverage, han_pairs, score_draft
+from desktop_app.nlp.drafting.rerank import (
+    ASKS_ORDER_NUMBER,
+    REASK_WEIGHT,
+    candidate_seeds,
+    coverage,
+    han_pairs,
+    order_number_known,
+    score_draft,
+)
 
 ENTRY_TEXT = "签收后7天内可以申请七天无理由退货，在订单详情页点击「申请售后」提交。"
 ON_ENTRY = "您好，签收后7天内可以申请七天无理由退货，在订单详情页点击「申请售后」提交就可以。"
@@ -100,3 +111,26 @@ def test_one_candidate_streams_as_before() -> None:
     pieces: list[str] = []
     outcome = draft_ticket(drafter, _plan(), on_token=pieces.append)
     assert outcome.text == OFF_ENTRY and pieces == [OFF_ENTRY] and outcome.score is None
+
+
+def test_asking_again_for_an_order_number_the_customer_gave_costs() -> None:
+    asks = ON_ENTRY + "也请把订单号发给我们，核实后回复您。"
+    assert order_number_known("", ["订单128374650192的快递丢件了"])
+    assert order_number_known("DD-7", ["衣服不合适"])  # the ticket's own order field
+    assert not order_number_known("", ["订单1234丢了", "电话13800000000"][:1])
+    known = score_draft(asks, -1.0, 0, [ENTRY_TEXT], upset=False, order_known=True)
+    unknown = score_draft(asks, -1.0, 0, [ENTRY_TEXT], upset=False, order_known=False)
+    assert known.total == pytest.approx(unknown.total + REASK_WEIGHT)
+    plain = score_draft(ON_ENTRY, -1.0, 0, [ENTRY_TEXT], upset=False, order_known=True)
+    assert plain.total == score_draft(ON_ENTRY, -1.0, 0, [ENTRY_TEXT], upset=False).total
+    assert ASKS_ORDER_NUMBER.search("麻烦提供一下订单号") and not ASKS_ORDER_NUMBER.search("订单号已收到")
+
+
+def test_the_draft_that_does_not_re_ask_wins_when_the_order_is_known() -> None:
+    asks = ON_ENTRY + "请把订单号发给我们。"
+    plan = _plan()
+    with_order = DraftPlan(replace(plan.request, order_id="DD-7"), plan.hits)
+    drafter = ScriptedDrafter([(asks, -0.6), (ON_ENTRY, -1.0)], candidates=2)
+    assert draft_ticket(drafter, with_order).text == ON_ENTRY
+    again = ScriptedDrafter([(asks, -0.6), (ON_ENTRY, -1.0)], candidates=2)
+    assert draft_ticket(again, plan).text == asks  # without a known order, asking is right
