@@ -54,3 +54,13 @@ def test_unsupported_promises_are_marked_and_supported_ones_not() -> None:
     assert set(marks[0].terms) == {"明天", "一定", "补发"}
     assert promise_check("3天内到账。", support)[0].terms == ("到账", "3天内")
     assert promise_check("15天内可以换货。", support) == []
+
+
+def test_a_quantity_needs_its_number_with_its_unit_in_the_support() -> None:
+    support = ["服务单24小时内审核，签收15天内可以换货；退款1-7个工作日原路退回，订单完成后180天内可换开。"]
+    assert promise_check("一般15-24天能送到。", support)[0].terms == ("15-24天",)  # 15天 and 24小时 exist apart
+    assert promise_check("核实后180元。", support)[0].terms == ("180元",)
+    assert promise_check("退款1-7工作日原路退回。", support) == []  # 个 or not, the same range
+    assert promise_check("最快1个工作日退回。", support) == []  # an end of the entry's range
+    assert promise_check("服务单24小时内审核。", support) == []
+    assert promise_check("3天内审核。", ["顾客：都3天了还没审核"]) == []  # the ticket is support too
