@@ -42,7 +42,7 @@ def test_training_writes_a_verified_folder_with_metrics_and_card(trained: dict[s
     assert manifest["task"] == "reply-drafting" and manifest["runtime"] == "onnxruntime-genai"
     assert {"genai_config.json", "tokenizer.json", "README.md"} <= set(manifest["files"])
     assert manifest["training_data"]["corpus_train_tickets"] > 0
-    assert manifest["prompt"]["format"] == "aftersales-v2"
+    assert manifest["prompt"]["format"] == "aftersales-v3"  # the recipe's layout: entries with their applies_when
     assert set(manifest["metrics"]) == {"corpus_test", "jddc2019_dev", "speed"}
     assert manifest["metrics"]["speed"]["engines"][0]["tokens_per_s_p50"] > 0
     assert "licence" in (trained["out"] / "README.md").read_text("utf-8")
