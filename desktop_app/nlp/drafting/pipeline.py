@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from desktop_app.nlp.drafting.apology import ground_apology
+from desktop_app.nlp.drafting.apology import ensure_apology, ground_apology
 from desktop_app.nlp.drafting.drafter import DraftResult
+from desktop_app.nlp.drafting.fill import form_of_address
 from desktop_app.nlp.drafting.guard import PromiseMark, promise_check
 from desktop_app.nlp.drafting.knowledge_base import KbEntry, KbHit
 from desktop_app.nlp.drafting.policy_append import with_policy
@@ -182,9 +183,10 @@ def draft_ticket(
     if candidates is None:
         candidates = int(getattr(drafter, "candidates", 1))  # a test double may have none
     seeds = candidate_seeds(candidates, seed)
-    if len(seeds) == 1:
-        return _draw(drafter, plan, seeds[0], cancel, on_token)
     upset = is_upset(plan.request.intent, plan.request.sentiment)
+    address = form_of_address(plan.request.customer) if plan.request.customer.strip() else ""
+    if len(seeds) == 1:
+        return _apologised(_draw(drafter, plan, seeds[0], cancel, on_token), upset, address)
     customer = [t.text for t in plan.request.turns() if t.role == "customer"]
     order_known = order_number_known(plan.request.order_id, customer)
     best: DraftOutcome | None = None
@@ -202,7 +204,17 @@ def draft_ticket(
         if best is None or score.total > best_total:
             best, best_total = outcome, score.total
     assert best is not None
-    return replace(best, result=replace(best.result, ms=elapsed), candidates=len(seeds))
+    return _apologised(replace(best, result=replace(best.result, ms=elapsed), candidates=len(seeds)), upset, address)
+
+
+def _apologised(outcome: DraftOutcome, upset: bool, address: str) -> DraftOutcome:
+    """The chosen draft with an apology for an upset customer (see ``apology.ensure_apology``)."""
+    if outcome.result.stopped:
+        return outcome
+    text = ensure_apology(outcome.result.text, upset, address)
+    if text == outcome.result.text:
+        return outcome
+    return replace(outcome, result=replace(outcome.result, text=text), marks=promise_check(text, outcome.plan.support))
 
 
 def _draw(

@@ -134,3 +134,11 @@ def test_the_draft_that_does_not_re_ask_wins_when_the_order_is_known() -> None:
     assert draft_ticket(drafter, with_order).text == ON_ENTRY
     again = ScriptedDrafter([(asks, -0.6), (ON_ENTRY, -1.0)], candidates=2)
     assert draft_ticket(again, plan).text == asks  # without a known order, asking is right
+
+
+def test_the_chosen_draft_apologises_to_an_upset_customer() -> None:
+    drafter = ScriptedDrafter([(ON_ENTRY, -0.5), (ON_ENTRY + "谢谢。", -0.9)], candidates=2)
+    outcome = draft_ticket(drafter, _plan("negative"))
+    assert outcome.text.startswith("您好，给您添麻烦了，真的很抱歉。签收后7天内")
+    assert draft_ticket(ScriptedDrafter([(ON_ENTRY, -0.5)], candidates=1), _plan("negative")).text != ON_ENTRY
+    assert draft_ticket(ScriptedDrafter([(ON_ENTRY, -0.5)], candidates=1), _plan("neutral")).text == ON_ENTRY
