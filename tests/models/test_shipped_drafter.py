@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
 
 def test_shipped_drafter_answers_from_the_retrieved_entry_with_no_foreign_number() -> None:
     drafter = ReplyDrafter.load(SHIPPED, threads=1)
-    assert drafter.format == "aftersales-v2"
+    assert drafter.format == "aftersales-v3"
     retriever = Retriever(KnowledgeBase.load(DATA_ROOT / "resources" / "kb"), load_ranker(MODELS_DIR / "retriever"))
     ticket = TicketView(
         turns=(Turn("customer", "申请退款三天了还没到账，用的是银行卡付的，到底什么时候能退回来？"),),
