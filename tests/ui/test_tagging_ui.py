@@ -3,6 +3,7 @@ toy model, the tag section of the ticket pane, and one-click corrections."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,19 @@ def test_open_ticket_refreshes_when_its_tags_land(qtbot, demo_db, demo_agent, to
     assert pane.ticket.version == 1
     assert "未标注" not in pane.intent_label.text()
     window.close()
+
+
+def test_a_read_older_than_the_agents_correction_does_not_undo_it(qtbot, tagged_window) -> None:
+    """The tag refresh and the correction run on separate workers: a read that started before
+    the correction may come back after it, and must not put the model's label back."""
+    pane = tagged_window.ticket_pane
+    ticket = pane.ticket
+    new_intent = "invoice" if ticket.intent != "invoice" else "exchange"
+    before = replace(ticket)  # what a read submitted before the correction returns
+    action = next(a for a in pane.intent_menu.actions() if a.data() == new_intent)
+    with qtbot.waitSignal(pane.corrected, timeout=5000):
+        action.trigger()
+    pane._tags_refreshed(before)
+    pane._changed_elsewhere(pane._token, before)
+    assert pane.ticket.intent == new_intent and pane.ticket.version == ticket.version + 1
+    assert "（坐席更正）" in pane.intent_label.text()

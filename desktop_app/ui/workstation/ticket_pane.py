@@ -543,8 +543,13 @@ class TicketPane(QWidget):
         )
 
     def _changed_elsewhere(self, token: int, fresh: TicketDetail) -> None:
-        if token == self._token and fresh.id == self.ticket_id:
+        if token == self._token and fresh.id == self.ticket_id and not self._older_than_shown(fresh):
             self.show_ticket(fresh, remember_version=False)
+
+    def _older_than_shown(self, fresh: TicketDetail) -> bool:
+        """A read that started before the agent's own write came back after it (the reader and
+        the writer are separate workers): showing it would undo the agent's correction on screen."""
+        return self.ticket is not None and fresh.version < self.ticket.version
 
     def refresh_tags(self, ticket_ids: list[int]) -> None:
         """The tagger stored tags for ``ticket_ids``: re-read the open ticket's if it is one of them."""
@@ -558,7 +563,7 @@ class TicketPane(QWidget):
         )
 
     def _tags_refreshed(self, fresh: TicketDetail) -> None:
-        if self.ticket is None or fresh.id != self.ticket.id:
+        if self.ticket is None or fresh.id != self.ticket.id or self._older_than_shown(fresh):
             return
         # Only the tags: the version the agent is working from stays the one they read.
         self.ticket = replace(
