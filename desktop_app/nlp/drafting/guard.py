@@ -107,11 +107,10 @@ PROMISE_WORDS = (
 # A quantity: a number or a range with its unit. The digit guard lets through any number the
 # prompt has, so 「一般15-24天能送到」 passed because the entry said 15天 and 24小时; a quantity
 # needs the same number with the same unit (or a range containing it) in the support.
+_NUMBER, _TO = r"\d+(?:\.\d+)?", r"[-~～至到]"
 _QUANTITY = re.compile(
-    r"(\d+(?:\.\d+)?)(?:\s*[-~～至到]\s*(\d+(?:\.\d+)?))?\s*(?:个)?"
-    r"(工作日|天|小时|分钟|元|块钱|块|月|年|周|%)(?:内|之内)?"
+    rf"({_NUMBER})(?:\s*{_TO}\s*({_NUMBER}))?\s*(?:个)?(工作日|天|小时|分钟|元|块钱|块|月|年|周|%)(?:内|之内)?"
 )
-_RANGE = r"\d+(?:\.\d+)?\s*[-~～至到]\s*"
 
 
 def _canonical(text: str) -> str:
@@ -121,14 +120,15 @@ def _canonical(text: str) -> str:
 
 
 def quantity_supported(quantity: re.Match[str], support: str) -> bool:
-    """``quantity`` (a :data:`_QUANTITY` match) occurs in ``support`` (canonical) with its unit:
-    a range as the same range, a single number alone or as either end of a range."""
-    low, high, unit = quantity.group(1), quantity.group(2), quantity.group(3)
+    """``quantity`` (a :data:`_QUANTITY` match) occurs in ``support`` (canonical, so no spaces)
+    with its unit: a range as the same range, a single number alone or as either end of a range."""
+    low, high, unit = (re.escape(g) if g else g for g in quantity.group(1, 2, 3))
+    start = rf"(?<![\d.]){low}"
     if high:
-        return re.search(rf"(?<![\d.]){re.escape(low)}\s*[-~～至到]\s*{re.escape(high)}{re.escape(unit)}", support) is not None
-    alone = rf"(?<![\d.]){re.escape(low)}(?:\s*[-~～至到]\s*\d+(?:\.\d+)?)?{re.escape(unit)}"
-    range_end = rf"{_RANGE}{re.escape(low)}{re.escape(unit)}"
-    return re.search(alone, support) is not None or re.search(range_end, support) is not None
+        return re.search(rf"{start}{_TO}{high}{unit}", support) is not None
+    return re.search(rf"{start}(?:{_TO}{_NUMBER})?{unit}|{_NUMBER}{_TO}{low}{unit}", support) is not None
+
+
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 UNSUPPORTED_NOTE = "未在知识库中找到依据"
 

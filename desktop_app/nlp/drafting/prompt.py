@@ -165,46 +165,38 @@ def render_context_v2(turns: Sequence[Turn]) -> str:
     return cut[first:] if first > 0 else cut
 
 
-def v2_prompt(
-    context: str, intent: str | None, sentiment: str | None, kb_texts: Sequence[str], product: str, has_order: bool
-) -> str:
-    """The v2 layout: tags, each retrieved entry in full, the order facts, the conversation."""
-    entries = "".join(KB + _plain_v2(text)[:V2_KB_CHARS] for text in kb_texts[:V2_KB_ENTRIES]) or KB + NO_ENTRY
-    facts = FACTS + (f"商品:{_plain_v2(product)[:40]}" if product else "") + (f"订单号:{ORDER}" if has_order else "")
-    return f"{BOS}{INTENT}{intent or 'unknown'}{SENTIMENT}{sentiment or 'unknown'}{entries}{facts}{context}{REPLY}"
+def render_entries(kb_texts: Sequence[str], kb_conditions: Sequence[str] = ()) -> str:
+    """The retrieved entries in full (numbers kept), each with its condition when one is given.
 
-
-def build_v2_prompt(request: DraftRequest) -> str:
-    return v2_prompt(
-        render_context_v2(request.turns()),
-        request.intent,
-        request.sentiment,
-        request.kb_texts,
-        request.product,
-        bool(request.order_id),
-    )
-
-
-def v3_entries(kb_texts: Sequence[str], kb_conditions: Sequence[str]) -> str:
-    """Each retrieved entry with the condition under which it is true.
-
-    The v2 model offered a 15-day quality exchange on day 30 and a no-reason return for
-    fresh fruit: the entry's text was in its prompt, the condition that rules it out was not.
+    v2 gives none. v3 gives each entry's ``applies_when``: the v2 model offered a 15-day
+    quality exchange on day 30 and a no-reason return for fresh fruit, because the entry's
+    text was in its prompt and the condition that rules it out was not.
     """
     pieces = []
     for index, text in enumerate(kb_texts[:V2_KB_ENTRIES]):
         condition = _plain_v2(kb_conditions[index])[:V3_CONDITION_CHARS] if index < len(kb_conditions) else ""
-        pieces.append(KB + _plain_v2(text)[:V2_KB_CHARS] + (f"{CONDITION_OPEN}{condition}{CONDITION_CLOSE}" if condition else ""))
+        shown = f"{CONDITION_OPEN}{condition}{CONDITION_CLOSE}" if condition else ""
+        pieces.append(KB + _plain_v2(text)[:V2_KB_CHARS] + shown)
     return "".join(pieces) or KB + NO_ENTRY
+
+
+def _entries_layout(request: DraftRequest, kb_conditions: Sequence[str]) -> str:
+    """Tags, the retrieved entries, the order facts, the conversation: the v2 and v3 layout."""
+    tags = f"{INTENT}{request.intent or 'unknown'}{SENTIMENT}{request.sentiment or 'unknown'}"
+    facts = FACTS + (f"商品:{_plain_v2(request.product)[:40]}" if request.product else "")
+    facts += f"订单号:{ORDER}" if request.order_id else ""
+    entries = render_entries(request.kb_texts, kb_conditions)
+    return f"{BOS}{tags}{entries}{facts}{render_context_v2(request.turns())}{REPLY}"
+
+
+def build_v2_prompt(request: DraftRequest) -> str:
+    """The v2 layout: the entries without their conditions."""
+    return _entries_layout(request, ())
 
 
 def build_v3_prompt(request: DraftRequest) -> str:
     """The v3 layout: v2's, with each entry's ``applies_when`` after its text."""
-    facts = FACTS + (f"商品:{_plain_v2(request.product)[:40]}" if request.product else "")
-    facts += f"订单号:{ORDER}" if request.order_id else ""
-    context = render_context_v2(request.turns())
-    tags = f"{INTENT}{request.intent or 'unknown'}{SENTIMENT}{request.sentiment or 'unknown'}"
-    return f"{BOS}{tags}{v3_entries(request.kb_texts, request.kb_conditions)}{facts}{context}{REPLY}"
+    return _entries_layout(request, request.kb_conditions)
 
 
 PROMPT_BUILDERS: dict[str, Callable[[DraftRequest], str]] = {
